@@ -1,0 +1,181 @@
+#include "experiments/experiment.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "hw-models/soc.h"
+#include "sim/registry.h"
+#include "sim/table.h"
+
+namespace experiments {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  fs::path f(p);
+  return (f.is_relative() ? fs::path(base_dir) / f : f).lexically_normal().string();
+}
+
+// Registry-built parts are resolved once here so config.resolved.json shows every default.
+sim::Json resolve_component(const sim::ConfigNode& node, auto make) {
+  sim::Json r;
+  make(node, &r);
+  return r;
+}
+
+}  // namespace
+
+Experiment load_experiment(const std::string& file, const std::vector<std::string>& overrides,
+                           std::optional<std::uint64_t> seed) {
+  sim::Json config = sim::read_json_file(file);
+  for (const auto& o : overrides) sim::apply_override(config, o);
+  if (seed) config["seed"] = *seed;
+  std::string base = fs::path(file).parent_path().string();
+  return load_experiment_json(config, file, base.empty() ? "." : base);
+}
+
+Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir) {
+  sim::ConfigNode root(config, file);
+  root.expect_keys({"name", "description", "seed", "duration", "platform", "profile", "latency_model", "scheduler",
+                    "variant_selector", "tasks", "slo_changes", "outputs"});
+  Experiment e;
+  e.file = file;
+  e.base_dir = base_dir;
+  e.name = root.get_string("name", fs::path(file).stem().string());
+  std::int64_t seed = root.get_int("seed", 1);
+  if (seed < 0) root.at("seed").fail("must not be negative");
+  e.seed = static_cast<std::uint64_t>(seed);
+  e.duration = root.has("duration") ? root.at("duration").as_duration("s") : sim::from_s(60);
+  if (e.duration <= sim::Time::zero()) root.at("duration").fail("must be positive");
+
+  // Platform: a file path or an inline object.
+  sim::ConfigNode pnode = root.at("platform");
+  if (pnode.is_string()) {
+    std::string pfile = resolve_path(base_dir, pnode.as_string());
+    sim::Json pj = sim::read_json_file(pfile);
+    e.platform = hw::read_platform(sim::ConfigNode(pj, pfile));
+  } else {
+    e.platform = hw::read_platform(pnode);
+  }
+  std::string profile_file = resolve_path(base_dir, root.at("profile").as_string());
+  e.profile = std::make_shared<hw::Profile>(hw::read_profile_json(profile_file));
+  const hw::Profile& profile = *e.profile;
+
+  e.latency_node = root.has("latency_model") ? root.at("latency_model")
+                                             : sim::ConfigNode(sim::Json{{"name", "profile_table"}}, file, "$.latency_model");
+  e.scheduler_node = root.has("scheduler") ? root.at("scheduler")
+                                           : sim::ConfigNode(sim::Json{{"name", "shortest_expected_latency"}}, file, "$.scheduler");
+  e.selector_node = root.has("variant_selector")
+                        ? root.at("variant_selector")
+                        : sim::ConfigNode(sim::Json{{"name", "fixed"}}, file, "$.variant_selector");
+
+  sim::Json resolved = config;
+  resolved["name"] = e.name;
+  resolved["seed"] = e.seed;
+  resolved["duration"] = fmt::format("{}ns", e.duration.ns);
+  resolved["latency_model"] = resolve_component(e.latency_node, hw::make_latency_model);
+  resolved["scheduler"] = resolve_component(e.scheduler_node, policies::make_scheduler);
+  resolved["variant_selector"] = resolve_component(e.selector_node, policies::make_variant_selector);
+  resolved["platform"] = hw::to_json(e.platform);
+  resolved["profile"] = profile_file;
+
+  // Every platform processor the profile names must exist on the platform and vice versa the
+  // profile must cover at least one platform processor.
+  bool any_shared = false;
+  for (const auto& pname : profile.processors) any_shared = any_shared || e.platform.find(pname) >= 0;
+  if (!any_shared) root.at("profile").fail("the profile covers none of the platform's processors");
+
+  auto tasks = root.at("tasks");
+  if (tasks.size() == 0) tasks.fail("an experiment needs at least one task");
+  resolved["tasks"] = sim::Json::array();
+  for (const auto& tn : tasks.elements()) {
+    tn.expect_keys({"name", "model", "variant", "slo", "arrival", "max_requests"});
+    TaskConfig t;
+    t.name = tn.at("name").as_string();
+    for (const auto& other : e.tasks)
+      if (other.name == t.name) tn.at("name").fail(fmt::format("duplicate task name '{}'", t.name));
+    t.model_name = tn.at("model").as_string();
+    t.model = profile.find_model(t.model_name);
+    if (t.model < 0) {
+      tn.at("model").fail(fmt::format("model '{}' has no entry in profile {}", t.model_name, profile_file));
+    }
+    const hw::ModelProfile& m = profile.models[static_cast<std::size_t>(t.model)];
+    std::string vname = tn.get_string("variant", m.variants.front().name);
+    t.variant = m.find_variant(vname);
+    if (t.variant < 0) tn.at("variant").fail(fmt::format("model '{}' has no variant '{}'", t.model_name, vname));
+    for (int s = 0; s < m.subgraph_count; ++s) {
+      bool any = false;
+      for (const auto& proc : e.platform.processors) {
+        int pp = profile.find_processor(proc.name);
+        any = any || (pp >= 0 && profile.latency(t.model, t.variant, s, pp));
+      }
+      if (!any) {
+        tn.fail(fmt::format("no processor of the platform can run subgraph {} of {}/{} (profile {})", s, t.model_name,
+                            vname, profile_file));
+      }
+      const auto& mem = m.unit_memory(t.variant, s);
+      if (mem.weights_bytes + mem.activation_bytes > e.platform.memory_capacity_bytes) {
+        tn.fail(fmt::format("subgraph {} of {}/{} needs {} bytes, more than the platform's memory", s, t.model_name,
+                            vname, mem.weights_bytes + mem.activation_bytes));
+      }
+    }
+    t.slo = workloads::read_slo(tn.at("slo"));
+    t.max_requests = tn.get_int("max_requests", 0);
+    if (t.max_requests < 0) tn.at("max_requests").fail("must not be negative");
+    t.arrival_node = tn.at("arrival");
+    sim::Json arrival_resolved;
+    workloads::make_arrival(t.arrival_node, base_dir, &arrival_resolved);  // validates now
+    resolved["tasks"].push_back({{"name", t.name}, {"model", t.model_name}, {"variant", vname},
+                                 {"slo", workloads::to_json(t.slo)}, {"arrival", arrival_resolved},
+                                 {"max_requests", t.max_requests}});
+    e.tasks.push_back(std::move(t));
+  }
+
+  if (root.has("slo_changes")) {
+    for (const auto& cn : root.at("slo_changes").elements()) {
+      cn.expect_keys({"at", "task", "latency_ms", "min_accuracy"});
+      workloads::SloChange c;
+      c.at = cn.at("at").as_duration("s");
+      if (c.at < sim::Time::zero()) cn.at("at").fail("must not be negative");
+      std::string tname = cn.at("task").as_string();
+      int idx = -1;
+      for (std::size_t i = 0; i < e.tasks.size(); ++i)
+        if (e.tasks[i].name == tname) idx = static_cast<int>(i);
+      if (idx < 0) cn.at("task").fail(fmt::format("unknown task '{}'", tname));
+      c.task = static_cast<std::size_t>(idx);
+      sim::Json slo_part = sim::Json::object();
+      if (cn.has("latency_ms")) slo_part["latency_ms"] = cn.at("latency_ms").json();
+      if (cn.has("min_accuracy")) slo_part["min_accuracy"] = cn.at("min_accuracy").json();
+      c.slo = workloads::read_slo(sim::ConfigNode(slo_part, file, cn.path()), &e.tasks[c.task].slo);
+      e.slo_changes.push_back(c);
+    }
+  }
+
+  sim::Json outputs_resolved;
+  if (root.has("outputs")) {
+    auto on = root.at("outputs");
+    on.expect_keys({"trace", "trace_max_requests", "intervals", "sinks"});
+    e.outputs.trace = on.get_bool("trace", true);
+    e.outputs.trace_max_requests = on.get_int("trace_max_requests", 2000);
+    e.outputs.intervals = on.get_bool("intervals", true);
+    if (on.has("sinks")) e.outputs.sinks = on.at("sinks").elements();
+  }
+  if (e.outputs.sinks.empty()) e.outputs.sinks.push_back(sim::ConfigNode(sim::Json("hdf5"), file, "$.outputs.sinks[0]"));
+  outputs_resolved["trace"] = e.outputs.trace;
+  outputs_resolved["trace_max_requests"] = e.outputs.trace_max_requests;
+  outputs_resolved["intervals"] = e.outputs.intervals;
+  outputs_resolved["sinks"] = sim::Json::array();
+  for (const auto& s : e.outputs.sinks) {
+    sim::Json r;
+    sim::make_sink(s, &r);
+    outputs_resolved["sinks"].push_back(r);
+  }
+  resolved["outputs"] = outputs_resolved;
+  resolved["version"] = STITCHSIM_VERSION;
+  e.resolved = std::move(resolved);
+  return e;
+}
+
+}  // namespace experiments

@@ -1,0 +1,64 @@
+// An experiment: everything one simulation run needs, read and validated from a config file.
+//
+// load_experiment() reads the config, applies --set overrides and a --seed override, builds
+// every named implementation through its registry, and checks the tasks against the profile and
+// the platform. Any problem is one ConfigError naming the file and the JSON path, raised before
+// anything is written.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hw-models/latency_model.h"
+#include "hw-models/platform.h"
+#include "hw-models/profile.h"
+#include "policies/scheduler.h"
+#include "policies/variant_selector.h"
+#include "sim/config.h"
+#include "workloads/arrival.h"
+#include "workloads/slo.h"
+
+namespace experiments {
+
+struct TaskConfig {
+  std::string name;
+  std::string model_name;
+  int model = 0;    // index into the profile's models
+  int variant = 0;  // the configured (default) variant
+  workloads::Slo slo;
+  std::int64_t max_requests = 0;  // 0: unlimited within the duration
+  sim::ConfigNode arrival_node;   // built per run (arrival processes hold state)
+};
+
+struct OutputConfig {
+  bool trace = true;
+  std::int64_t trace_max_requests = 2000;  // trace only the first N requests' intervals
+  bool intervals = true;                   // per-processor busy intervals in the tables
+  std::vector<sim::ConfigNode> sinks;      // result sinks for tables
+};
+
+struct Experiment {
+  std::string file;
+  std::string base_dir;  // relative paths in the config resolve against this
+  std::string name;
+  std::uint64_t seed = 1;
+  sim::Time duration;  // arrivals stop here; in-flight requests then run to completion
+  hw::Platform platform;
+  std::shared_ptr<const hw::Profile> profile;
+  sim::ConfigNode latency_node, scheduler_node, selector_node;
+  std::vector<TaskConfig> tasks;
+  std::vector<workloads::SloChange> slo_changes;
+  OutputConfig outputs;
+  sim::Json resolved;  // the whole config with every default filled in
+};
+
+// `overrides` are "key.path=value" strings (the CLI's --set).
+Experiment load_experiment(const std::string& file, const std::vector<std::string>& overrides = {},
+                           std::optional<std::uint64_t> seed = std::nullopt);
+// Same, from an already-parsed config whose relative paths resolve against `base_dir`.
+Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir);
+
+}  // namespace experiments

@@ -1,0 +1,97 @@
+#include "hw-models/platform.h"
+
+#include <fmt/format.h>
+
+namespace hw {
+
+std::string to_string(ProcessorKind kind) {
+  switch (kind) {
+    case ProcessorKind::kCpu: return "CPU";
+    case ProcessorKind::kGpu: return "GPU";
+    case ProcessorKind::kNpu: return "NPU";
+    case ProcessorKind::kDsp: return "DSP";
+  }
+  return "?";
+}
+
+static ProcessorKind read_kind(const sim::ConfigNode& node) {
+  std::string s = node.as_string();
+  if (s == "CPU") return ProcessorKind::kCpu;
+  if (s == "GPU") return ProcessorKind::kGpu;
+  if (s == "NPU") return ProcessorKind::kNpu;
+  if (s == "DSP") return ProcessorKind::kDsp;
+  node.fail(fmt::format("unknown processor kind '{}' (valid: CPU, GPU, NPU, DSP)", s));
+}
+
+int Platform::find(const std::string& n) const {
+  for (std::size_t i = 0; i < processors.size(); ++i) {
+    if (processors[i].name == n) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Platform read_platform(const sim::ConfigNode& node) {
+  node.expect_keys({"name", "processors", "memory", "handoff_ms", "notes"});
+  Platform p;
+  p.name = node.get_string("name", "platform");
+  auto procs = node.at("processors");
+  if (procs.size() == 0) procs.fail("a platform needs at least one processor");
+  for (const auto& pn : procs.elements()) {
+    pn.expect_keys({"name", "kind", "slots"});
+    Processor proc;
+    proc.name = pn.at("name").as_string();
+    if (proc.name.empty() || proc.name.find_first_of(">, ") != std::string::npos) {
+      pn.at("name").fail("processor names must be non-empty without '>', ',' or spaces");
+    }
+    if (p.find(proc.name) >= 0) pn.at("name").fail(fmt::format("duplicate processor '{}'", proc.name));
+    proc.kind = read_kind(pn.at("kind"));
+    proc.slots = static_cast<int>(pn.get_int("slots", 1));
+    if (proc.slots < 1 || proc.slots > 64) pn.at("slots").fail("must be in [1, 64]");
+    p.processors.push_back(proc);
+  }
+  auto mem = node.at("memory");
+  mem.expect_keys({"capacity_bytes", "load_bandwidth_bytes_per_s"});
+  p.memory_capacity_bytes = mem.at("capacity_bytes").as_int();
+  if (p.memory_capacity_bytes <= 0) mem.at("capacity_bytes").fail("must be positive");
+  p.load_bandwidth_bytes_per_s = mem.get_double("load_bandwidth_bytes_per_s", 1e9, 1.0);
+
+  std::size_t n = p.processors.size();
+  p.handoff.assign(n, std::vector<sim::Time>(n, sim::Time::zero()));
+  if (node.has("handoff_ms")) {
+    auto h = node.at("handoff_ms");
+    h.expect_object();
+    double def = h.get_double("default", 0.0, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        if (i != j) p.handoff[i][j] = sim::from_ms(def);
+    for (const auto& key : h.keys()) {
+      if (key == "default") continue;
+      auto arrow = key.find("->");
+      int from = arrow == std::string::npos ? -1 : p.find(key.substr(0, arrow));
+      int to = arrow == std::string::npos ? -1 : p.find(key.substr(arrow + 2));
+      if (from < 0 || to < 0 || from == to) {
+        h.at(key).fail("expected \"FROM->TO\" naming two different processors of this platform");
+      }
+      p.handoff[from][to] = sim::from_ms(h.at(key).as_double(0.0));
+    }
+  }
+  return p;
+}
+
+sim::Json to_json(const Platform& p) {
+  sim::Json procs = sim::Json::array();
+  for (const auto& proc : p.processors) {
+    procs.push_back({{"name", proc.name}, {"kind", to_string(proc.kind)}, {"slots", proc.slots}});
+  }
+  sim::Json handoff = sim::Json::object();
+  for (std::size_t i = 0; i < p.processors.size(); ++i)
+    for (std::size_t j = 0; j < p.processors.size(); ++j)
+      if (i != j) handoff[p.processors[i].name + "->" + p.processors[j].name] = p.handoff[i][j].to_ms();
+  return {{"name", p.name},
+          {"processors", procs},
+          {"memory", {{"capacity_bytes", p.memory_capacity_bytes},
+                      {"load_bandwidth_bytes_per_s", p.load_bandwidth_bytes_per_s}}},
+          {"handoff_ms", handoff}};
+}
+
+}  // namespace hw

@@ -1,0 +1,70 @@
+// Scheduling policies: which ready job runs on which processor, and which requests to drop.
+//
+// The public schedule() is non-virtual: it does the bookkeeping every policy shares (optional
+// early drop of requests that can no longer meet their deadline) and then calls the one hook a
+// policy implements, assign(). A new policy therefore cannot forget early drop.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "policies/view.h"
+#include "sim/params.h"
+
+namespace policies {
+
+struct Assignment {
+  std::size_t ready_index = 0;  // index into view.ready_jobs()
+  int processor = 0;
+};
+
+struct Drop {
+  std::size_t ready_index = 0;
+  const char* reason = "";  // static string, e.g. "deadline_unreachable"
+};
+
+struct Decisions {
+  std::vector<Assignment> assignments;
+  std::vector<Drop> drops;
+  void clear() {
+    assignments.clear();
+    drops.clear();
+  }
+};
+
+class Scheduler {
+ public:
+  static constexpr const char* kRegistryKind = "scheduler";
+  virtual ~Scheduler() = default;
+
+  // Fills `out` (cleared first). Each ready job appears at most once, in assignments or drops;
+  // jobs in neither stay ready and are offered again at the next decision point.
+  void schedule(const SystemView& view, Decisions& out);
+
+  // Called once before the run: checks parameters against the platform and tasks (a
+  // processor name that does not exist, ...) and resolves names to indices. Throws ConfigError.
+  virtual void bind(const SystemView& view) { (void)view; }
+
+  void set_early_drop(bool on) { early_drop_ = on; }
+
+ protected:
+  // The policy's decision over ready jobs that survived early drop. `skip[i]` marks jobs
+  // already dropped, which must not be assigned.
+  virtual void assign(const SystemView& view, const std::vector<bool>& skip, Decisions& out) = 0;
+
+ private:
+  bool early_drop_ = false;
+  std::vector<bool> skip_;
+};
+
+// Parameters shared by every scheduler, appended to each one's own declaration.
+std::vector<sim::ParamSpec> with_common_params(std::vector<sim::ParamSpec> own);
+std::unique_ptr<Scheduler> make_scheduler(const sim::ConfigNode& node, sim::Json* resolved = nullptr);
+
+// Helpers for policies.
+// Processor with the lowest expected backlog + load + hand-off + execution for `job`, or -1.
+int fastest_finish_processor(const SystemView& view, const ReadyJob& job);
+
+}  // namespace policies

@@ -1,0 +1,52 @@
+#include "sim/table.h"
+
+#include <stdexcept>
+
+#include "sim/registry.h"
+
+namespace sim {
+
+std::size_t Column::size() const {
+  return std::visit([](const auto& v) { return v.size(); }, values);
+}
+
+Column& Table::column(const std::string& name, const std::string& unit) {
+  for (auto& c : columns_) {
+    if (c.name == name) return c;
+  }
+  columns_.push_back(Column{name, unit, {}});
+  return columns_.back();
+}
+
+template <class T>
+static std::vector<T>& typed(Column& c) {
+  if (c.size() == 0 && !std::holds_alternative<std::vector<T>>(c.values)) c.values = std::vector<T>{};
+  auto* v = std::get_if<std::vector<T>>(&c.values);
+  if (!v) throw std::logic_error("column '" + c.name + "' used with two types");
+  return *v;
+}
+
+std::vector<std::int64_t>& Table::ints(const std::string& name, const std::string& unit) {
+  return typed<std::int64_t>(column(name, unit));
+}
+std::vector<double>& Table::reals(const std::string& name, const std::string& unit) {
+  return typed<double>(column(name, unit));
+}
+std::vector<std::string>& Table::strings(const std::string& name, const std::string& unit) {
+  return typed<std::string>(column(name, unit));
+}
+
+std::size_t Table::rows() const {
+  if (columns_.empty()) return 0;
+  std::size_t n = columns_.front().size();
+  for (const auto& c : columns_) {
+    if (c.size() != n) throw std::logic_error("table '" + name_ + "': column '" + c.name + "' has a different length");
+  }
+  return n;
+}
+
+std::unique_ptr<ResultSink> make_sink(const ConfigNode& node, Json* resolved) {
+  return Registry<ResultSink>::instance().create(node, resolved);
+}
+
+}  // namespace sim
