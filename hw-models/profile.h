@@ -46,12 +46,21 @@ struct UnitMemory {
   double load_ms = -1;                // < 0: derive from the platform's load bandwidth
 };
 
+// Measured (or estimated) accuracy of one stitched variant: variants[s] is the zoo variant whose
+// subgraph s is used. The zoo variants themselves are the diagonal (all entries equal).
+struct StitchedAccuracy {
+  std::vector<int> variants;
+  double accuracy = 0;
+  Provenance provenance;
+};
+
 struct ModelProfile {
   std::string name;
   int subgraph_count = 1;
   std::vector<ZooVariant> variants;
   std::vector<UnitMemory> memory;                  // [variant * S + subgraph]
   std::vector<std::optional<LatencyDist>> latency;  // [(variant * S + subgraph) * P + processor]
+  std::vector<StitchedAccuracy> stitched_accuracy;  // optional samples beyond the zoo diagonal
 
   int find_variant(const std::string& name) const;
   const UnitMemory& unit_memory(int variant, int subgraph) const {

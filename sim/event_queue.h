@@ -10,7 +10,7 @@
 // once per digit, and for the delays of a simulation (delay / mean gap between events of at most
 // a few thousand) about twice in its life, so push and pop are O(1) amortized with sequential
 // memory access. (One bucket per bit, the textbook radix heap, moves each entry ~log2(delay/gap)
-// times, which measured about 3x slower.)
+// times; in the hold benchmark it was 1.2x slower at 10^3 pending events and 2x at 10^6.)
 //
 // Ties: entries with equal time always share a bucket, and buckets are only ever appended to and
 // split in order (and purged stably), so within a bucket equal-time entries stay in insertion
@@ -215,7 +215,9 @@ void EventQueue::split_bucket(int b, std::uint64_t new_base, Near& near) {
   base_ = new_base;
   spare_.swap(buckets_[b]);
   mark_empty(b);
-  if (b < kFanout) {  // digit 0: every entry is at new_base; near() was called when they got here
+  if (b < kFanout) {
+    // Digit 0: every entry is at new_base. near() ran when they moved here (or the caller touched
+    // them just now, pushing them straight into digit 0).
     for (const Record& r : spare_) add_ready(r.priority, r.payload);
   } else {
     for (const Record& r : spare_) {

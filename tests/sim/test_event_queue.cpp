@@ -126,6 +126,17 @@ TEST(EventQueue, MatchesReferenceUnderRandomInterleaving) {
   for (int step = 0; step < 200000; ++step) {
     if (rng() % 2 == 0 || ref.empty()) {
       random_push();
+    } else if (rng() % 4 == 0) {
+      // A pop bounded by a limit: refused exactly when the next entry is after it.
+      const std::int64_t limit = last + static_cast<std::int64_t>(rng() % 2000);
+      const std::int64_t next = std::get<0>(*ref.begin());
+      const bool popped = q.pop(Time{limit}, e);
+      ASSERT_EQ(popped, next <= limit) << "step " << step;
+      if (popped) {
+        ASSERT_EQ(e.payload, std::get<3>(*ref.begin())) << "step " << step;
+        last = next;
+        ref.erase(ref.begin());
+      }
     } else {
       ASSERT_TRUE(q.pop(Time::max(), e));
       const auto& [t, p, s, payload] = *ref.begin();
@@ -142,6 +153,30 @@ TEST(EventQueue, MatchesReferenceUnderRandomInterleaving) {
     ref.erase(ref.begin());
   }
   EXPECT_FALSE(q.pop(Time::max(), e));
+}
+
+// The near() hint only ever names entries still in the queue, and in a dense queue it names
+// most of them before they pop.
+TEST(EventQueue, NearHintNamesQueuedEntriesBeforeTheyPop) {
+  std::mt19937_64 rng(3);
+  EventQueue q;
+  std::vector<bool> queued(5000, false), hinted(5000, false);
+  for (std::uint32_t i = 0; i < 5000; ++i) {
+    q.push(Time{static_cast<std::int64_t>(rng() % 100000)}, priority::kNormal, i);
+    queued[i] = true;
+  }
+  int hinted_before_pop = 0;
+  bool hint_for_unqueued = false;
+  EventQueue::Entry e;
+  while (q.pop(Time::max(), e, [&](std::uint32_t p) {
+    if (!queued[p]) hint_for_unqueued = true;
+    hinted[p] = true;
+  })) {
+    hinted_before_pop += hinted[e.payload] ? 1 : 0;
+    queued[e.payload] = false;
+  }
+  EXPECT_FALSE(hint_for_unqueued);
+  EXPECT_GT(hinted_before_pop, 2500);
 }
 
 TEST(EventQueue, RemoveIfKeepsOrderOfTheRest) {
