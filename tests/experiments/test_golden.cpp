@@ -1,0 +1,52 @@
+// Golden test: the default experiment's summary.json must equal the committed reference
+// (tests/golden/default_summary.json). Any change in event order, RNG streams, policies or
+// the profile shows up here. When a change is intended, regenerate the reference with
+// scripts/update_golden.sh and review the diff in the commit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "experiments/experiment.h"
+#include "experiments/report.h"
+#include "experiments/simulation.h"
+
+namespace {
+
+// Exact on integers and strings; doubles to 1e-9 relative (the summary is written with full
+// precision, and only formatting could differ).
+void compare(const sim::Json& want, const sim::Json& got, const std::string& path) {
+  if (want.is_number_float() || got.is_number_float()) {
+    ASSERT_TRUE(got.is_number()) << path;
+    double a = want.get<double>(), b = got.get<double>();
+    EXPECT_LE(std::abs(a - b), 1e-9 * std::max(1.0, std::abs(a))) << path << ": want " << a << ", got " << b;
+    return;
+  }
+  if (want.is_number() && got.is_number()) {  // signed/unsigned may differ after a file round trip
+    EXPECT_EQ(want.get<std::int64_t>(), got.get<std::int64_t>()) << path;
+    return;
+  }
+  ASSERT_EQ(want.type(), got.type()) << path;
+  if (want.is_object()) {
+    ASSERT_EQ(want.size(), got.size()) << path << " keys differ: " << got.dump();
+    for (auto it = want.begin(); it != want.end(); ++it) {
+      ASSERT_TRUE(got.contains(it.key())) << path << "." << it.key();
+      compare(it.value(), got[it.key()], path + "." + it.key());
+    }
+  } else if (want.is_array()) {
+    ASSERT_EQ(want.size(), got.size()) << path;
+    for (std::size_t i = 0; i < want.size(); ++i) compare(want[i], got[i], path + "[" + std::to_string(i) + "]");
+  } else {
+    EXPECT_EQ(want, got) << path;
+  }
+}
+
+}  // namespace
+
+TEST(Golden, DefaultExperimentSummary) {
+  std::string src = STITCHSIM_SOURCE_DIR;
+  auto e = experiments::load_experiment(src + "/experiments/configs/default.json");
+  experiments::Simulation sim(e);
+  sim::Json got = experiments::make_summary(e, sim.run());
+  sim::Json want = sim::read_json_file(src + "/tests/golden/default_summary.json");
+  compare(want, got, "$");
+}
