@@ -185,7 +185,6 @@ void apply_override(Json& root, const std::string& assignment) {
   if (eq == std::string::npos || eq == 0) {
     throw ConfigError("--set", assignment, "expected key=value, e.g. scheduler.name=round_robin");
   }
-  std::string key = assignment.substr(0, eq);
   std::string text = assignment.substr(eq + 1);
   Json value;
   try {
@@ -193,23 +192,27 @@ void apply_override(Json& root, const std::string& assignment) {
   } catch (const Json::parse_error&) {
     value = text;  // bare words are strings: --set scheduler.name=round_robin
   }
+  set_path(root, assignment.substr(0, eq), std::move(value));
+}
+
+void set_path(Json& root, const std::string& key, Json value, const std::string& origin) {
   Json* node = &root;
   std::string path = "$";
   std::size_t start = 0;
   while (true) {
     std::size_t dot = key.find('.', start);
     std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (part.empty()) throw ConfigError("--set", key, "empty path component");
+    if (part.empty()) throw ConfigError(origin, key, "empty path component");
     bool numeric = part.find_first_not_of("0123456789") == std::string::npos;
     if (node->is_array()) {
-      if (!numeric) throw ConfigError("--set", path, fmt::format("'{}' is not an array index", part));
+      if (!numeric) throw ConfigError(origin, path, fmt::format("'{}' is not an array index", part));
       std::size_t index = std::stoul(part);
       path += fmt::format("[{}]", index);
-      if (index >= node->size()) throw ConfigError("--set", path, "index out of range");
+      if (index >= node->size()) throw ConfigError(origin, path, "index out of range");
       node = &(*node)[index];
     } else {
       if (!node->is_object() && !node->is_null()) {
-        throw ConfigError("--set", path, fmt::format("cannot set a member of {}", describe_json(*node)));
+        throw ConfigError(origin, path, fmt::format("cannot set a member of {}", describe_json(*node)));
       }
       path += "." + part;
       node = &(*node)[part];

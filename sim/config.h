@@ -58,7 +58,7 @@ class ConfigNode {
   ConfigNode at(std::string_view key) const;
   ConfigNode at(std::size_t index) const;
   std::vector<ConfigNode> elements() const;                 // requires an array
-  std::vector<std::string> keys() const;                    // requires an object, in file order
+  std::vector<std::string> keys() const;                    // requires an object; sorted by key
 
   std::string as_string() const;
   bool as_bool() const;
@@ -93,6 +93,10 @@ class ConfigNode {
 
 // A short description of a JSON value for error messages: 'string "abc"', 'number 3'.
 std::string describe_json(const Json& value);
+
+// Sets the member at dotted path "a.b.0.c" to `value`, creating missing object members; an index
+// past an array's end is a ConfigError naming `origin` (where the assignment came from).
+void set_path(Json& root, const std::string& key, Json value, const std::string& origin = "--set");
 
 // Applies "a.b.0.c=value" overrides (value parsed as JSON when it parses, else taken as a
 // string). Creates missing object members; an index past an array's end is an error.

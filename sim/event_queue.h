@@ -136,7 +136,8 @@ class EventQueue {
     return w * 64 + std::countr_zero(mask_[w]);
   }
   void add_ready(std::uint8_t priority, std::uint32_t payload) {
-    ready_.push_back({(std::uint64_t{priority} << 56) | (ready_counter_++ & kCounterMask), payload});
+    const std::uint64_t order = (std::uint64_t{priority} << 56) | (ready_counter_++ & kCounterMask);
+    ready_.push_back({order, payload});
   }
   void add_to_bucket(const Record& r) {
     const int b = bucket_of(r.key);
@@ -150,7 +151,9 @@ class EventQueue {
   // in digit 0 or the ready heap.
   template <class Near>
   void split_bucket(int b, std::uint64_t new_base, Near& near);
-  [[noreturn]] void throw_before_base(Time time) const;
+  // push() for time <= base: the ready heap (or an error). Out of line to keep push() small for
+  // its common case, a future time.
+  void push_at_base(Time time, Priority priority, std::uint32_t payload);
 
   std::uint64_t base_;
   std::vector<Ready> ready_;  // heap of the entries at time == base
@@ -164,17 +167,12 @@ class EventQueue {
 
 inline void EventQueue::push(Time time, Priority priority, std::uint32_t payload) {
   const std::uint64_t k = to_key(time);
-  if (k <= base_) {
-    if (k < base_) {
-      if (size_ != 0) throw_before_base(time);
-      base_ = k;  // empty: any base works; pick one at or before every later push
-    }
-    add_ready(priority.value, payload);
-    std::push_heap(ready_.begin(), ready_.end(), ReadyAfter{});
-  } else {
+  if (k > base_) {
     add_to_bucket({k, payload, priority.value});
+    ++size_;
+  } else {
+    push_at_base(time, priority, payload);
   }
-  ++size_;
 }
 
 template <class Near>
@@ -183,7 +181,7 @@ bool EventQueue::pop(Time limit, Entry& out, Near near) {
     if (summary_ == 0) return false;
     const int b = lowest_bucket();
     auto& bucket = buckets_[b];
-    if (bucket.size() == 1) {  // common in sparse runs: the sole entry is the minimum; skip the split
+    if (bucket.size() == 1) {  // common in sparse runs: the sole entry is the minimum, no split
       const Record r = bucket.front();
       if (r.key > to_key(limit)) return false;
       bucket.clear();

@@ -12,8 +12,9 @@ class RoundRobin final : public Scheduler {
     const auto& ready = view.ready_jobs();
     int n = view.processor_count();
     taken_.assign(ready.size(), false);
+    const int first = next_;  // next_ moves as processors take jobs; the turn order must not
     for (int k = 0; k < n; ++k) {
-      int p = (next_ + k) % n;
+      int p = (first + k) % n;
       int free_slots = view.platform().processors[p].slots - view.busy_slots(p) - static_cast<int>(view.queue_length(p));
       for (std::size_t i = 0; i < ready.size() && free_slots > 0; ++i) {
         if (skip[i] || taken_[i]) continue;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <numeric>
 #include <queue>
 #include <random>
 #include <stdexcept>
@@ -55,10 +54,11 @@ class SameTimeScheduler : public EventHandler {
   void on_event(std::uint64_t tag) override {
     rec_.seen.emplace_back(engine_.now(), tag);
     if (tag == 0) {
-      engine_.schedule_at(engine_.now(), priority::kLow, &rec_, 10);   // after everything at kNormal
-      engine_.schedule_at(engine_.now(), priority::kFirst, &rec_, 11); // before tag 1 and 2
-      engine_.schedule_at(engine_.now(), priority::kNormal, &rec_, 12); // after 1 and 2 (inserted later)
-      engine_.schedule_in(Time{0}, priority::kHigh, &rec_, 13);         // after 11, before 1
+      const Time now = engine_.now();
+      engine_.schedule_at(now, priority::kLow, &rec_, 10);     // after everything at kNormal
+      engine_.schedule_at(now, priority::kFirst, &rec_, 11);   // before tags 1 and 2
+      engine_.schedule_at(now, priority::kNormal, &rec_, 12);  // after 1 and 2 (inserted later)
+      engine_.schedule_in(Time{0}, priority::kHigh, &rec_, 13);  // after 11, before 1
     }
   }
 
@@ -153,7 +153,8 @@ TEST(Engine, NestedSchedulingAndCancelMatchReferenceSimulator) {
   // Replay with the reference. It uses the same random stream in the same event order, so if the
   // engine's order were wrong the two would diverge.
   std::mt19937_64 rng(99);
-  using Key = std::tuple<std::int64_t, std::uint8_t, std::uint64_t, std::uint64_t>;  // time, prio, seq, tag
+  // (time, priority, sequence, tag)
+  using Key = std::tuple<std::int64_t, std::uint8_t, std::uint64_t, std::uint64_t>;
   std::priority_queue<Key, std::vector<Key>, std::greater<>> pq;
   std::vector<Key> keys;  // by id order, to cancel
   std::vector<bool> cancelled;
@@ -165,7 +166,9 @@ TEST(Engine, NestedSchedulingAndCancelMatchReferenceSimulator) {
     cancelled.push_back(false);
     pq.push(keys.back());
   };
-  for (std::uint64_t i = 0; i < 1000; ++i) add(static_cast<std::int64_t>(i % 17), static_cast<std::uint8_t>(i % 3), i);
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    add(static_cast<std::int64_t>(i % 17), static_cast<std::uint8_t>(i % 3), i);
+  }
   std::vector<bool> fired(70000, false);
   std::vector<std::uint64_t> expected;
   std::uint64_t next_tag = 1000;
@@ -248,8 +251,7 @@ TEST(Engine, CancelFromInsideHandler) {
 TEST(Engine, ScheduleCancelChurnKeepsMemoryBounded) {
   Engine engine;
   Recorder rec(engine);
-  std::vector<EventId> keep;
-  for (int i = 0; i < 100; ++i) keep.push_back(engine.schedule_at(Time{1000000 + i}, priority::kNormal, &rec, 0));
+  for (int i = 0; i < 100; ++i) engine.schedule_at(Time{1000000 + i}, priority::kNormal, &rec, 0);
   std::size_t max_queued = 0;
   for (int i = 0; i < 1000000; ++i) {
     const EventId id = engine.schedule_at(Time{500 + i % 1000}, priority::kNormal, &rec, 1);
@@ -348,7 +350,9 @@ class Stopper : public EventHandler {
 TEST(Engine, StopFromHandlerReturnsAfterCurrentEvent) {
   Engine engine;
   Stopper s(engine);
-  for (std::uint64_t i = 1; i <= 4; ++i) engine.schedule_at(Time{static_cast<std::int64_t>(i * 10)}, priority::kNormal, &s, i);
+  for (std::uint64_t i = 1; i <= 4; ++i) {
+    engine.schedule_at(Time{static_cast<std::int64_t>(i * 10)}, priority::kNormal, &s, i);
+  }
   engine.schedule_at(Time{20}, priority::kNormal, &s, 7);  // same time as the stopper, later
   engine.run();
   EXPECT_EQ(s.ran, (std::vector<std::uint64_t>{1, 2}));
@@ -384,7 +388,8 @@ TEST(Engine, ScheduleFnRunsCancelsAndChains) {
   engine.schedule_fn(Time{6}, priority::kNormal, [&] { order.push_back(3); });
   EXPECT_EQ(engine.pending(), 3u);
   EXPECT_TRUE(engine.cancel(gone));
-  EXPECT_THROW(engine.schedule_fn(Time{7}, priority::kNormal, std::function<void()>{}), std::invalid_argument);
+  EXPECT_THROW(engine.schedule_fn(Time{7}, priority::kNormal, std::function<void()>{}),
+               std::invalid_argument);
   engine.run();
   EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(engine.now(), Time{6});

@@ -14,7 +14,8 @@ namespace sim {
 namespace {
 
 // Reference model: an ordered set keyed by exactly the order the queue promises.
-using RefKey = std::tuple<std::int64_t, std::uint8_t, std::uint64_t, std::uint32_t>;  // time, prio, seq, payload
+// (time, priority, insertion sequence, payload)
+using RefKey = std::tuple<std::int64_t, std::uint8_t, std::uint64_t, std::uint32_t>;
 
 TEST(EventQueue, EmptyPopsNothing) {
   EventQueue q;
@@ -203,7 +204,8 @@ TEST(EventQueue, RemoveIfKeepsOrderOfTheRest) {
     return p % 3 == 0;
   });
   EXPECT_EQ(calls, 20000 - 100);
-  std::size_t expected_removed = std::erase_if(ref, [](const RefKey& k) { return std::get<3>(k) % 3 == 0; });
+  const std::size_t expected_removed =
+      std::erase_if(ref, [](const RefKey& k) { return std::get<3>(k) % 3 == 0; });
   EXPECT_EQ(removed, expected_removed);
   ASSERT_EQ(q.size(), ref.size());
   for (const auto& k : ref) {

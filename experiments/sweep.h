@@ -1,0 +1,72 @@
+// Sweeps: the cross product of configuration axes, run in parallel and resumably.
+//
+// A sweep file names a base experiment config and a list of axes. An axis either sets one config
+// key to each of several values ({"key": "scheduler.name", "values": [...]}) or applies one of
+// several named override sets ({"name": "slo", "values": {"C1": {"k": v, ...}, ...}}). Runs are
+// numbered in row-major order of the axes, which fixes the order of the results table whatever
+// the number of threads or MPI ranks.
+//
+// Durability: every finished run is appended (one JSON line, flushed) to
+// DIR/progress/rank-R.jsonl before the next one starts. Rerunning the same sweep on the same
+// DIR skips finished runs; a torn last line from a kill is ignored and that run is redone.
+// results.h5 / results.csv are written, atomically, once every run is done.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/config.h"
+
+namespace experiments {
+
+struct SweepAxis {
+  std::string name;                      // column name in the results table
+  std::vector<std::string> labels;       // one per value, for the table
+  std::vector<std::vector<std::pair<std::string, sim::Json>>> overrides;  // per value: key -> value
+};
+
+struct SweepSpec {
+  std::string file;
+  std::string base_config;  // absolute or relative to the sweep file
+  std::vector<SweepAxis> axes;
+  std::vector<std::string> metrics;  // summary paths to keep ("overall.slo_violation_rate"); empty = all scalars
+  std::size_t run_count() const;
+  // Axis value index of each axis for run `index`.
+  std::vector<std::size_t> coordinates(std::size_t index) const;
+};
+
+SweepSpec read_sweep(const std::string& file);
+
+struct SweepOptions {
+  std::string out_dir;
+  int threads = 0;          // 0: OpenMP default
+  int rank = 0, ranks = 1;  // MPI position (1 rank without MPI)
+  bool progress = true;
+  // Set from a signal handler: workers finish their current run and stop.
+  std::atomic<bool>* interrupted = nullptr;
+};
+
+struct SweepRow {
+  std::size_t index = 0;
+  sim::Json values;  // {"axis": label, ..., "metric": number, ...}
+};
+
+// Runs the runs of this rank that are not yet done. Returns this rank's newly finished rows.
+// Throws ConfigError if the sweep is malformed or a run's config is (every run's config is
+// validated before any run starts, so a bad value fails fast).
+std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepOptions& options);
+
+// Reads every progress file in DIR/progress; rows sorted by index, duplicates removed.
+std::vector<SweepRow> read_progress(const std::string& out_dir);
+
+// Writes results.h5 and results.csv (plus sweep.json, the spec as run) into out_dir atomically,
+// from complete rows sorted by index.
+void write_sweep_results(const SweepSpec& spec, const std::vector<SweepRow>& rows, const std::string& out_dir);
+
+// Applies the overrides of run `index` to the base config.
+sim::Json config_for_run(const SweepSpec& spec, const sim::Json& base, std::size_t index);
+
+}  // namespace experiments
