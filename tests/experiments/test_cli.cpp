@@ -2,6 +2,7 @@
 // 2, and no run directory left behind. Runs the real binary.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -20,9 +21,17 @@ struct Result {
   std::string out;
 };
 
+// ctest runs test cases as parallel processes: every file a case writes is named after the
+// case and the process so cases never share one.
+std::string scratch(const std::string& name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string dir = ::testing::TempDir() + "/stitchsim-cli-" + info->name() + "-" + std::to_string(::getpid());
+  fs::create_directories(dir);
+  return dir + "/" + name;
+}
+
 Result run_cli(const std::string& args) {
-  std::string dir = ::testing::TempDir();
-  std::string err = dir + "/cli_err.txt", out = dir + "/cli_out.txt";
+  std::string err = scratch("err.txt"), out = scratch("out.txt");
   std::string cmd = std::string(STITCHSIM_BINARY) + " " + args + " >" + out + " 2>" + err;
   int status = std::system(cmd.c_str());
   auto slurp = [](const std::string& f) {
@@ -47,14 +56,14 @@ sim::Json default_config() {
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + "/" + name;
+  std::string path = scratch(name);
   std::ofstream(path) << text;
   return path;
 }
 
 // Runs `stitchsim run CONFIG` expecting bad input; checks the contract and returns stderr.
 std::string expect_bad_input(const std::string& config, const std::string& expected_path) {
-  std::string out_dir = ::testing::TempDir() + "/cli_run_should_not_exist";
+  std::string out_dir = scratch("run_should_not_exist");
   fs::remove_all(out_dir);
   Result r = run_cli("run " + config + " --out " + out_dir);
   EXPECT_EQ(r.code, 2) << r.err;
@@ -63,8 +72,8 @@ std::string expect_bad_input(const std::string& config, const std::string& expec
   EXPECT_NE(r.err.find(expected_path), std::string::npos) << "missing '" << expected_path << "' in: " << r.err;
   EXPECT_FALSE(fs::exists(out_dir));
   // No staging directory left either.
-  for (const auto& e : fs::directory_iterator(::testing::TempDir())) {
-    EXPECT_EQ(e.path().filename().string().find(".cli_run_should_not_exist.staging"), std::string::npos);
+  for (const auto& e : fs::directory_iterator(fs::path(out_dir).parent_path())) {
+    EXPECT_EQ(e.path().filename().string().find(".run_should_not_exist.staging"), std::string::npos);
   }
   return r.err;
 }
@@ -91,7 +100,7 @@ TEST(Cli, ListShowsEveryExtensionPoint) {
 }
 
 TEST(Cli, MissingFile) {
-  auto err = expect_bad_input(::testing::TempDir() + "/does_not_exist.json", "does_not_exist.json");
+  auto err = expect_bad_input(scratch("does_not_exist.json"), "does_not_exist.json");
   EXPECT_NE(err.find("cannot open"), std::string::npos);
 }
 
@@ -146,7 +155,7 @@ TEST(Cli, NanLatencyInProfile) {
 }
 
 TEST(Cli, BadSetOverride) {
-  std::string out_dir = ::testing::TempDir() + "/cli_run_should_not_exist";
+  std::string out_dir = scratch("run_should_not_exist");
   Result r = run_cli("run " + source("experiments/configs/default.json") + " --set tasks.9.slo.latency_ms=3 --out " + out_dir);
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("tasks[9]"), std::string::npos) << r.err;
@@ -155,7 +164,7 @@ TEST(Cli, BadSetOverride) {
 
 TEST(Cli, RunWritesCompleteDirectory) {
   auto j = default_config();
-  std::string out_dir = ::testing::TempDir() + "/cli_run_ok";
+  std::string out_dir = scratch("run_ok");
   fs::remove_all(out_dir);
   Result r = run_cli("run " + write_temp("ok.json", j.dump()) + " --out " + out_dir + " --seed 3 --quiet");
   ASSERT_EQ(r.code, 0) << r.err;
