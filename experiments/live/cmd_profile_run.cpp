@@ -1,0 +1,79 @@
+// `stitchsim profile-run --backend onednn CONFIG --out PROFILE.h5`: measures a live zoo on this
+// machine and writes a profile (HDF5 for .h5, JSON for .json). The file appears only when the
+// whole measurement succeeded.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "experiments/cli_options.h"
+#include "experiments/command.h"
+#include "experiments/live/profiler.h"
+#include "experiments/live/zoo.h"
+#include "hw-models/profile.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace live {
+namespace {
+
+void write_profile_atomically(const hw::Profile& p, const std::string& out) {
+  std::string ext = fs::path(out).extension().string();
+  if (ext != ".h5" && ext != ".json") {
+    throw sim::ConfigError(out, "$", "the output must end in .h5 (HDF5 profile) or .json (JSON profile)");
+  }
+  fs::path tmp = fs::path(out).parent_path() / fs::path("." + fs::path(out).filename().string() + ".partial" + ext);
+  try {
+    if (ext == ".h5") hw::write_profile_h5(p, tmp.string());
+    else hw::write_profile_json(p, tmp.string());
+    fs::rename(tmp, out);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+int cmd_profile_run(const std::vector<std::string>& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(), "live zoo config (JSON)")(
+      "backend", po::value<std::string>()->default_value("onednn"), "execution backend (onednn)")(
+      "out,o", po::value<std::string>()->required(), "profile to write (.h5 or .json)")(
+      "quiet,q", po::bool_switch(), "print nothing on success");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  po::variables_map vm;
+  if (!experiments::parse_options(
+          args, desc, pos, vm,
+          "usage: stitchsim profile-run --backend onednn CONFIG --out PROFILE.h5\n\n"
+          "Builds the zoo of CONFIG (models, variants, subgraph cuts) and measures on this machine, per\n"
+          "(variant, subgraph, processor), the latency distribution (warm-up, repeats; every sample kept)\n"
+          "and per (variant, subgraph) the memory and compile time, plus each variant's accuracy (and every\n"
+          "stitched variant's, where the config asks). Processors are core sets pinned by thread affinity.")) {
+    return 0;
+  }
+  std::string backend = vm["backend"].as<std::string>();
+  if (backend != "onednn") throw boost::program_options::error(fmt::format("unknown backend '{}' (backends: onednn)", backend));
+  bool quiet = vm["quiet"].as<bool>();
+  auto t0 = std::chrono::steady_clock::now();
+  ZooConfig cfg = read_zoo_config(vm["config"].as<std::string>());
+  std::string out = vm["out"].as<std::string>();
+  Zoo zoo(cfg);
+  auto log = [&](const std::string& line) {
+    if (!quiet) std::cerr << line << "\n";
+  };
+  hw::Profile p = measure_profile(zoo, log);
+  write_profile_atomically(p, out);
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!quiet) fmt::print("profiled {} models on {} processors in {:.1f} s; wrote {}\n", p.models.size(), p.processors.size(), s, out);
+  return 0;
+}
+
+const experiments::CommandRegistration kRegistration{
+    {"profile-run", "profile-run CONFIG --out F", "measure a live zoo on this machine into a profile (oneDNN)",
+     cmd_profile_run}};
+
+}  // namespace
+}  // namespace live

@@ -1,0 +1,80 @@
+// A live model zoo: the config that `profile run` measures and `validate` executes.
+//
+// Config (JSON; every problem is a ConfigError naming file and path):
+//   {"description": "...", "seed": 1,
+//    "processors": [{"name": "cpu0", "cores": [0]}, {"name": "cpu1", "cores": [1]}],
+//    "measure": {"warmup": 5, "repeats": 30, "batch": 1, "max_seconds_per_unit": 2},
+//    "accuracy": {"samples": 64},
+//    "variants": [{"name": "dense_fp32", "precision": "fp32", "pruning": "none", "sparsity": 0}, ...],
+//    "models": [{"name": "resnet_s", "kind": "resnet", "subgraphs": 3, "size": {...}},
+//               {"name": "transformer_s", "kind": "transformer", "subgraphs": 3, "size": {...}},
+//               {"name": "digits_mlp", "kind": "mlp", "weights": "data/digits_mlp.json", "subgraphs": 3,
+//                "stitched_accuracy": "all"}]}
+// A model may list its own "variants"; otherwise it gets the top-level list. Relative paths
+// resolve against the config's directory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "experiments/live/model.h"
+#include "sim/config.h"
+
+namespace live {
+
+struct ProcessorSpec {
+  std::string name;
+  std::vector<int> cores;  // logical CPUs the processor's threads are pinned to
+};
+
+struct ZooModelSpec {
+  std::string name, kind;
+  int subgraphs = 3;
+  ResnetSize resnet;
+  TransformerSize transformer;
+  std::string weights_file;     // kind "mlp"
+  std::vector<VariantSpec> variants;
+  bool stitched_accuracy = false;  // measure every stitched variant's accuracy
+};
+
+struct ZooConfig {
+  std::string file;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::vector<ProcessorSpec> processors;
+  int warmup = 5, repeats = 30, batch = 1;
+  // Timed runs of one unit stop early once they took this long (at least 5 are kept), so a very
+  // slow variant does not dominate the profiling time.
+  double max_seconds_per_unit = 2.0;
+  int accuracy_samples = 64;
+  std::vector<ZooModelSpec> models;
+  sim::Json resolved;
+};
+
+ZooConfig read_zoo_config(const std::string& file);
+ZooConfig read_zoo_config(const sim::ConfigNode& root, const std::string& base_dir);
+
+// The models of a zoo, built: every variant pruned and (int8) calibrated, plus the data to
+// measure accuracy on. Building is deterministic in the config's seed.
+struct ZooModel {
+  ZooModelSpec spec;
+  std::vector<Model> variants;   // parallel to spec.variants
+  Dataset eval;                  // labelled test set (mlp) or random inputs (labels: -1)
+  bool labelled = false;         // accuracy is against labels, else top-1 agreement with variant 0
+};
+
+class Zoo {
+ public:
+  explicit Zoo(const ZooConfig& config);
+  const ZooConfig& config() const { return config_; }
+  const std::vector<ZooModel>& models() const { return models_; }
+  int find_model(const std::string& name) const;
+
+ private:
+  ZooConfig config_;
+  std::vector<ZooModel> models_;
+};
+
+}  // namespace live
