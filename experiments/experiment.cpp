@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "hw-models/soc.h"
+#include "policies/preloader.h"
 #include "sim/registry.h"
 #include "sim/table.h"
 
@@ -39,7 +40,8 @@ Experiment load_experiment(const std::string& file, const std::vector<std::strin
 Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir) {
   sim::ConfigNode root(config, file);
   root.expect_keys({"name", "description", "seed", "duration", "platform", "profile", "latency_model", "scheduler",
-                    "variant_selector", "tasks", "slo_changes", "outputs"});
+                    "variant_selector", "preloader", "memory_budget", "precision_change_ms", "tasks", "slo_changes",
+                    "outputs"});
   Experiment e;
   e.file = file;
   e.base_dir = base_dir;
@@ -60,7 +62,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     e.platform = hw::read_platform(pnode);
   }
   std::string profile_file = resolve_path(base_dir, root.at("profile").as_string());
-  e.profile = std::make_shared<hw::Profile>(hw::read_profile_json(profile_file));
+  e.profile = std::make_shared<hw::Profile>(hw::read_profile(profile_file));
   const hw::Profile& profile = *e.profile;
 
   e.latency_node = root.has("latency_model") ? root.at("latency_model")
@@ -71,13 +73,19 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
                         ? root.at("variant_selector")
                         : sim::ConfigNode(sim::Json{{"name", "fixed"}}, file, "$.variant_selector");
 
+  e.preloader_node = root.has("preloader") ? root.at("preloader")
+                                           : sim::ConfigNode(sim::Json{{"name", "none"}}, file, "$.preloader");
+  e.precision_change_ms = root.get_double("precision_change_ms", 0.15, 0.0);
+
   sim::Json resolved = config;
+  resolved["precision_change_ms"] = e.precision_change_ms;
   resolved["name"] = e.name;
   resolved["seed"] = e.seed;
   resolved["duration"] = fmt::format("{}ns", e.duration.ns);
   resolved["latency_model"] = resolve_component(e.latency_node, hw::make_latency_model);
   resolved["scheduler"] = resolve_component(e.scheduler_node, policies::make_scheduler);
   resolved["variant_selector"] = resolve_component(e.selector_node, policies::make_variant_selector);
+  resolved["preloader"] = resolve_component(e.preloader_node, policies::make_preloader);
   resolved["platform"] = hw::to_json(e.platform);
   resolved["profile"] = profile_file;
 
@@ -91,7 +99,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   if (tasks.size() == 0) tasks.fail("an experiment needs at least one task");
   resolved["tasks"] = sim::Json::array();
   for (const auto& tn : tasks.elements()) {
-    tn.expect_keys({"name", "model", "variant", "slo", "arrival", "max_requests"});
+    tn.expect_keys({"name", "model", "variant", "slo", "arrival", "max_requests", "start"});
     TaskConfig t;
     t.name = tn.at("name").as_string();
     for (const auto& other : e.tasks)
@@ -102,6 +110,12 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
       tn.at("model").fail(fmt::format("model '{}' has no entry in profile {}", t.model_name, profile_file));
     }
     const hw::ModelProfile& m = profile.models[static_cast<std::size_t>(t.model)];
+    if (m.subgraph_count > policies::kMaxPlanSubgraphs) {
+      tn.at("model").fail(fmt::format("model '{}' has {} subgraphs; simulations support at most {}", t.model_name,
+                                      m.subgraph_count, policies::kMaxPlanSubgraphs));
+    }
+    t.start = tn.has("start") ? tn.at("start").as_duration("s") : sim::Time::zero();
+    if (t.start < sim::Time::zero()) tn.at("start").fail("must not be negative");
     std::string vname = tn.get_string("variant", m.variants.front().name);
     t.variant = m.find_variant(vname);
     if (t.variant < 0) tn.at("variant").fail(fmt::format("model '{}' has no variant '{}'", t.model_name, vname));
@@ -126,11 +140,39 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     if (t.max_requests < 0) tn.at("max_requests").fail("must not be negative");
     t.arrival_node = tn.at("arrival");
     sim::Json arrival_resolved;
-    workloads::make_arrival(t.arrival_node, base_dir, &arrival_resolved);  // validates now
+    t.rate_rps = workloads::make_arrival(t.arrival_node, base_dir, &arrival_resolved)->mean_rate_rps();
     resolved["tasks"].push_back({{"name", t.name}, {"model", t.model_name}, {"variant", vname},
                                  {"slo", workloads::to_json(t.slo)}, {"arrival", arrival_resolved},
-                                 {"max_requests", t.max_requests}});
+                                 {"max_requests", t.max_requests}, {"start", fmt::format("{}ns", t.start.ns)}});
     e.tasks.push_back(std::move(t));
+  }
+
+  // A memory budget as a share of the tasks' model zoos (every variant of every subgraph)
+  // replaces the platform's capacity; room for the activations of every slot is added, so the
+  // budget is what the weights may occupy.
+  if (root.has("memory_budget")) {
+    auto mb = root.at("memory_budget");
+    mb.expect_keys({"share_of_zoo"});
+    double share = mb.at("share_of_zoo").as_double(0.0, 1.0);
+    std::int64_t zoo = 0, largest = 0, act = 0;
+    std::vector<bool> seen(profile.models.size(), false);
+    for (const auto& t : e.tasks) {
+      const auto& m = profile.models[static_cast<std::size_t>(t.model)];
+      for (const auto& u : m.memory) {
+        act = std::max(act, u.activation_bytes);
+        largest = std::max(largest, u.weights_bytes);
+        if (!seen[static_cast<std::size_t>(t.model)]) zoo += u.weights_bytes;
+      }
+      seen[static_cast<std::size_t>(t.model)] = true;
+    }
+    int slots = 0;
+    for (const auto& p : e.platform.processors) slots += p.slots;
+    // At least one unit must always fit, or on-demand loading could wait forever.
+    auto budget = std::max(static_cast<std::int64_t>(share * static_cast<double>(zoo)), largest);
+    e.platform.memory_capacity_bytes = budget + act * slots;
+    resolved["memory_budget"] = {{"share_of_zoo", share}, {"zoo_bytes", zoo}, {"budget_bytes", budget},
+                                 {"capacity_bytes", e.platform.memory_capacity_bytes}};
+    resolved["platform"] = hw::to_json(e.platform);
   }
 
   if (root.has("slo_changes")) {
