@@ -31,6 +31,8 @@ struct TaskConfig {
   workloads::Slo slo;
   std::int64_t max_requests = 0;  // 0: unlimited within the duration
   sim::ConfigNode arrival_node;   // built per run (arrival processes hold state)
+  sim::Time start;                // first possible arrival (tasks may join one after another)
+  double rate_rps = 0;            // the arrival process's mean rate
 };
 
 struct OutputConfig {
@@ -48,7 +50,10 @@ struct Experiment {
   sim::Time duration;  // arrivals stop here; in-flight requests then run to completion
   hw::Platform platform;
   std::shared_ptr<const hw::Profile> profile;
-  sim::ConfigNode latency_node, scheduler_node, selector_node;
+  sim::ConfigNode latency_node, scheduler_node, selector_node, preloader_node;
+  // Conversion cost at a boundary between subgraphs of different precision, used when the
+  // profile has no boundary cost for that pair.
+  double precision_change_ms = 0.15;
   std::vector<TaskConfig> tasks;
   std::vector<workloads::SloChange> slo_changes;
   OutputConfig outputs;

@@ -56,10 +56,7 @@ struct Group {
   }
 };
 
-double accuracy_of(const Experiment& e, const RequestRecord& r) {
-  const auto& t = e.tasks[static_cast<std::size_t>(r.task)];
-  return e.profile->models[static_cast<std::size_t>(t.model)].variants[static_cast<std::size_t>(r.variant)].accuracy;
-}
+double accuracy_of(const RunResult& run, const RequestRecord& r) { return run.plans[static_cast<std::size_t>(r.plan)].accuracy; }
 
 }  // namespace
 
@@ -67,7 +64,7 @@ sim::Json make_summary(const Experiment& e, const RunResult& r) {
   Group all;
   std::vector<Group> per_task(e.tasks.size());
   for (const auto& req : r.requests) {
-    double acc = accuracy_of(e, req);
+    double acc = accuracy_of(r, req);
     all.add(req, acc);
     per_task[static_cast<std::size_t>(req.task)].add(req, acc);
   }
@@ -87,12 +84,20 @@ sim::Json make_summary(const Experiment& e, const RunResult& r) {
                                                       {"jobs", r.jobs_per_processor[p]}};
   }
   s["peak_memory_bytes"] = r.peak_memory_bytes;
+  std::uint64_t stitched_requests = 0;
+  for (const auto& req : r.requests) {
+    const auto& t = e.tasks[static_cast<std::size_t>(req.task)];
+    stitched_requests += r.plans[static_cast<std::size_t>(req.plan)].stitched(
+        e.profile->models[static_cast<std::size_t>(t.model)].subgraph_count);
+  }
+  s["plans"] = {{"distinct", r.plans.size()}, {"stitched_requests", stitched_requests}};
   s["memory"] = {{"capacity_bytes", e.platform.memory_capacity_bytes},
                  {"peak_bytes", r.peak_memory_bytes},
                  {"average_bytes", r.average_memory_bytes},
                  {"loads", r.loads},
                  {"hits", r.hits},
-                 {"evictions", r.evictions}};
+                 {"evictions", r.evictions},
+                 {"preloaded_bytes", r.preloaded_bytes}};
   return s;
 }
 
@@ -122,8 +127,8 @@ std::vector<sim::Table> make_tables(const Experiment& e, const RunResult& r) {
     deadline.push_back(x.deadline.ns);
     latency.push_back(x.finished() ? (x.finish - x.arrival).to_ms() : std::nan(""));
     met_latency.push_back(x.finished() && x.finish <= x.deadline);
-    met_accuracy.push_back(m.variants[static_cast<std::size_t>(x.variant)].accuracy >= x.min_accuracy);
-    variant.push_back(m.variants[static_cast<std::size_t>(x.variant)].name);
+    met_accuracy.push_back(accuracy_of(r, x) >= x.min_accuracy);
+    variant.push_back(plan_label(r.plans[static_cast<std::size_t>(x.plan)], m));
     procs.push_back(processor_path(x, e.platform, m.subgraph_count));
     reason.push_back(x.drop_reason ? x.drop_reason : "");
   }

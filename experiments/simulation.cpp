@@ -2,6 +2,9 @@
 
 #include <stdexcept>
 
+#include "policies/candidate_planner.h"
+#include "policies/preloader.h"
+
 namespace experiments {
 
 // Arrival events are ordered after job completions at the same instant (see hw::Soc).
@@ -26,6 +29,66 @@ Simulation::Simulation(const Experiment& experiment) : exp_(experiment) {
   soc_->set_record_intervals(exp_.outputs.intervals || exp_.outputs.trace);
   for (const auto& t : exp_.tasks) slo_.push_back(t.slo);
   scheduler_->bind(*this);
+  selector_->bind(*this);
+  preload();
+}
+
+void Simulation::preload() {
+  auto preloader = policies::make_preloader(exp_.preloader_node);
+  // The planner's anticipated plans feed hotness; planners that do not anticipate offer the
+  // plan they would use now.
+  std::vector<std::vector<policies::Plan>> anticipated;
+  if (auto* planner = dynamic_cast<policies::CandidatePlanner*>(selector_.get())) {
+    anticipated = planner->anticipated_plans(*this);
+  } else {
+    for (int t = 0; t < task_count(); ++t) anticipated.push_back({selector_->choose(*this, t)});
+  }
+  // Leave room for the largest unit plus every slot's activations, so on-demand loads can
+  // always proceed next to the preloaded set.
+  std::int64_t largest = 0, act = 0;
+  for (const auto& t : exp_.tasks) {
+    for (const auto& u : exp_.profile->models[static_cast<std::size_t>(t.model)].memory) {
+      largest = std::max(largest, u.weights_bytes);
+      act = std::max(act, u.activation_bytes);
+    }
+  }
+  int slots = 0;
+  for (const auto& p : exp_.platform.processors) slots += p.slots;
+  std::int64_t budget = exp_.platform.memory_capacity_bytes - largest - act * slots;
+  for (const auto& u : preloader->choose(*this, anticipated, budget)) {
+    std::int64_t w = policies::unit_weights(*this, u);
+    if (preloaded_bytes_ + w > budget) continue;
+    std::uint32_t key = soc_->unit_key(u.model, u.variant, u.subgraph);
+    if (soc_->memory().is_resident(key, sim::Time::zero())) continue;
+    if (soc_->memory().preload(key, w)) preloaded_bytes_ += w;
+  }
+}
+
+std::int32_t Simulation::intern(const policies::Plan& plan, int task) {
+  // Plans are per task: the same variant indices mean different models for different tasks.
+  std::string key(1, static_cast<char>(task));
+  key.append(reinterpret_cast<const char*>(plan.variant.data()), plan.variant.size());
+  key.append(reinterpret_cast<const char*>(plan.processor.data()), plan.processor.size());
+  auto it = plan_index_.find(key);
+  if (it != plan_index_.end()) return it->second;
+  auto id = static_cast<std::int32_t>(plans_.size());
+  plans_.push_back(plan);
+  plan_index_.emplace(std::move(key), id);
+  return id;
+}
+
+sim::Time Simulation::boundary_delay(int model, int prev_variant, int variant, int processor) const {
+  const auto& m = exp_.profile->models[static_cast<std::size_t>(model)];
+  const std::string& from = m.variants[static_cast<std::size_t>(prev_variant)].precision;
+  const std::string& to = m.variants[static_cast<std::size_t>(variant)].precision;
+  if (from == to) return sim::Time::zero();
+  for (const auto& b : exp_.profile->boundary_costs) {
+    if (b.kind == "precision" && b.from == from && b.to == to &&
+        (b.processor.empty() || b.processor == exp_.platform.processors[static_cast<std::size_t>(processor)].name)) {
+      return sim::from_ms(b.fixed_ms);
+    }
+  }
+  return sim::from_ms(exp_.precision_change_ms);
 }
 
 Simulation::~Simulation() = default;
@@ -36,7 +99,7 @@ RunResult Simulation::run() {
     arrival_rngs_.push_back(sim::Rng::stream(exp_.seed, "tasks/" + exp_.tasks[t].name + "/arrival"));
     arrival_handlers_.push_back(std::make_unique<ArrivalHandler>(*this, static_cast<int>(t)));
     arrived_.push_back(0);
-    sim::Time first = arrivals_[t]->next(sim::Time::zero(), arrival_rngs_[t]);
+    sim::Time first = arrivals_[t]->next(exp_.tasks[t].start, arrival_rngs_[t]);
     if (first < exp_.duration) engine_.schedule_at(first, kArrivalPriority, arrival_handlers_[t].get(), 0);
   }
   for (const auto& change : exp_.slo_changes) {
@@ -50,6 +113,8 @@ RunResult Simulation::run() {
     if (!req.finished() && !req.dropped()) throw std::logic_error("a request neither finished nor dropped");
   }
   r.requests = std::move(requests_);
+  r.plans = plans_;
+  r.preloaded_bytes = preloaded_bytes_;
   r.intervals = soc_->intervals();
   int n = soc_->processor_count();
   r.jobs_per_processor.assign(static_cast<std::size_t>(n), 0);
@@ -74,10 +139,12 @@ void Simulation::on_arrival(int task) {
   rec.arrival = now;
   rec.deadline = now + slo_[t].latency();
   rec.min_accuracy = slo_[t].min_accuracy;
-  rec.variant = selector_->choose(*this, task);
+  const policies::Plan plan = selector_->choose(*this, task);
+  rec.plan = intern(plan, task);
   requests_.push_back(rec);
   ++arrived_[t];
-  ready_.push_back(policies::ReadyJob{rec.id, task, exp_.tasks[t].model, rec.variant, 0, -1, rec.arrival, rec.deadline});
+  ready_.push_back(policies::ReadyJob{rec.id, task, exp_.tasks[t].model, plan.variant[0], 0, -1, rec.arrival,
+                                      rec.deadline, plan.processor[0]});
 
   // Schedule the task's next arrival.
   bool more = exp_.tasks[t].max_requests == 0 || arrived_[t] < exp_.tasks[t].max_requests;
@@ -93,8 +160,10 @@ void Simulation::on_job_finished(std::uint32_t, const hw::JobSpec& spec, const h
   if (spec.subgraph == 0) rec.start = timing.started;
   int subgraphs = exp_.profile->models[static_cast<std::size_t>(spec.model)].subgraph_count;
   if (spec.subgraph + 1 < subgraphs) {
-    ready_.push_back(policies::ReadyJob{rec.id, rec.task, spec.model, spec.variant, spec.subgraph + 1, spec.processor,
-                                        rec.arrival, rec.deadline});
+    const policies::Plan& plan = plans_[static_cast<std::size_t>(rec.plan)];
+    auto next = static_cast<std::size_t>(spec.subgraph + 1);
+    ready_.push_back(policies::ReadyJob{rec.id, rec.task, spec.model, plan.variant[next], spec.subgraph + 1,
+                                        spec.processor, rec.arrival, rec.deadline, plan.processor[next]});
   } else {
     rec.finish = timing.finished;
   }
@@ -131,12 +200,26 @@ void Simulation::decide() {
     spec.subgraph = j.subgraph;
     spec.processor = a.processor;
     spec.prev_processor = j.prev_processor;
+    if (j.subgraph > 0) {
+      int prev_variant = plans_[static_cast<std::size_t>(rec.plan)].variant[static_cast<std::size_t>(j.subgraph - 1)];
+      spec.boundary_delay = boundary_delay(j.model, prev_variant, j.variant, a.processor);
+    }
     soc_->submit(spec);
   }
   std::size_t w = 0;
   for (std::size_t i = 0; i < ready_.size(); ++i)
     if (!remove_[i]) ready_[w++] = ready_[i];
   ready_.resize(w);
+}
+
+std::string plan_label(const policies::Plan& plan, const hw::ModelProfile& model) {
+  if (!plan.stitched(model.subgraph_count)) return model.variants[static_cast<std::size_t>(plan.variant[0])].name;
+  std::string out;
+  for (int s = 0; s < model.subgraph_count; ++s) {
+    if (s) out += '|';
+    out += model.variants[static_cast<std::size_t>(plan.variant[static_cast<std::size_t>(s)])].name;
+  }
+  return out;
 }
 
 std::string processor_path(const RequestRecord& r, const hw::Platform& platform, int subgraphs) {

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "experiments/experiment.h"
@@ -19,7 +21,7 @@ namespace experiments {
 struct RequestRecord {
   std::uint64_t id = 0;
   std::int32_t task = 0;
-  std::int32_t variant = 0;
+  std::int32_t plan = 0;  // index into RunResult::plans
   sim::Time arrival, start = sim::Time{-1}, finish = sim::Time{-1}, deadline;
   double min_accuracy = 0;       // the accuracy SLO in force at arrival
   std::uint64_t processors = 0;  // 4 bits per subgraph (processor index + 1), first 16 subgraphs
@@ -30,6 +32,8 @@ struct RequestRecord {
 
 struct RunResult {
   std::vector<RequestRecord> requests;
+  std::vector<policies::Plan> plans;  // distinct plans, as requests refer to them
+  std::int64_t preloaded_bytes = 0;
   std::vector<hw::BusyInterval> intervals;
   std::vector<double> utilization;  // per platform processor
   std::vector<std::uint64_t> jobs_per_processor;
@@ -60,6 +64,9 @@ class Simulation final : public policies::SystemView, public hw::SocListener {
   int task_model(int t) const override { return exp_.tasks[static_cast<std::size_t>(t)].model; }
   int task_variant(int t) const override { return exp_.tasks[static_cast<std::size_t>(t)].variant; }
   const workloads::Slo& task_slo(int t) const override { return slo_[static_cast<std::size_t>(t)]; }
+  double task_rate_rps(int t) const override { return exp_.tasks[static_cast<std::size_t>(t)].rate_rps; }
+  bool task_active(int t) const override { return engine_.now() >= exp_.tasks[static_cast<std::size_t>(t)].start; }
+  std::int64_t memory_used_bytes() const override { return soc_->memory().used_bytes(); }
   const std::vector<policies::ReadyJob>& ready_jobs() const override { return ready_; }
 
   // SocListener
@@ -70,6 +77,9 @@ class Simulation final : public policies::SystemView, public hw::SocListener {
   void on_arrival(int task);
   void decide();
   void drop(std::uint64_t request, const char* reason);
+  std::int32_t intern(const policies::Plan& plan, int task);
+  void preload();
+  sim::Time boundary_delay(int model, int prev_variant, int variant, int processor) const;
 
   const Experiment& exp_;
   sim::Engine engine_;
@@ -86,9 +96,14 @@ class Simulation final : public policies::SystemView, public hw::SocListener {
   std::vector<policies::ReadyJob> ready_;
   policies::Decisions decisions_;
   std::vector<std::uint8_t> remove_;
+  std::vector<policies::Plan> plans_;
+  std::unordered_map<std::string, std::int32_t> plan_index_;
+  std::int64_t preloaded_bytes_ = 0;
 };
 
 // Human-readable "npu>gpu>cpu" from a record's packed processor list.
 std::string processor_path(const RequestRecord& r, const hw::Platform& platform, int subgraphs);
+// "dense_int8" for a zoo variant, "a|b|c" for a stitched one.
+std::string plan_label(const policies::Plan& plan, const hw::ModelProfile& model);
 
 }  // namespace experiments

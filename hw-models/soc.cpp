@@ -121,7 +121,7 @@ bool Soc::start(int p, std::uint32_t id) {
   proc.running.push_back(id);
   ++jobs_started_;
 
-  sim::Time ready = std::max(grant.ready_at, now + platform_.handoff_cost(s.prev_processor, p));
+  sim::Time ready = std::max(grant.ready_at, now + platform_.handoff_cost(s.prev_processor, p) + s.boundary_delay);
   sim::Rng rng = sim::Rng::stream(seed_, latency_stream_hash_, s.rng_stream);
   const LatencyDist* dist = profile_.latency(s.model, s.variant, s.subgraph, processor_map_[p]);
   sim::Time exec = latency_.sample(*dist, rng);

@@ -30,6 +30,9 @@ struct JobSpec {
   int model = 0, variant = 0, subgraph = 0;
   int processor = 0;
   int prev_processor = -1;  // where the predecessor ran (-1: none), for the hand-off cost
+  // Extra wait before execution at a stitching boundary (precision conversion), paid on top of
+  // the hand-off; both overlap with loading the weights.
+  sim::Time boundary_delay;
 };
 
 struct JobTiming {

@@ -19,6 +19,17 @@ void Scheduler::schedule(const SystemView& view, Decisions& out) {
       }
     }
   }
+  // Jobs whose plan pins a processor go there; the policy decides only the others.
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    if (skip_[i] || ready[i].fixed_processor < 0) continue;
+    const ReadyJob& j = ready[i];
+    if (view.can_run(j.model, j.variant, j.subgraph, j.fixed_processor)) {
+      out.assignments.push_back({i, j.fixed_processor});
+    } else {
+      out.drops.push_back({i, "plan_infeasible"});
+    }
+    skip_[i] = true;
+  }
   assign(view, skip_, out);
 }
 

@@ -1,8 +1,9 @@
 // Scheduling policies: which ready job runs on which processor, and which requests to drop.
 //
 // The public schedule() is non-virtual: it does the bookkeeping every policy shares (optional
-// early drop of requests that can no longer meet their deadline) and then calls the one hook a
-// policy implements, assign(). A new policy therefore cannot forget early drop.
+// early drop of requests that can no longer meet their deadline, and sending jobs whose plan pins
+// a processor there) and then calls the one hook a policy implements, assign(). A new policy
+// therefore cannot forget either.
 #pragma once
 
 #include <cstdint>

@@ -14,6 +14,10 @@ bool runnable(const SystemView& view, int model, int variant) {
   return true;
 }
 
+double zoo_accuracy(const SystemView& view, int task, int variant) {
+  return view.profile().models[static_cast<std::size_t>(view.task_model(task))].variants[static_cast<std::size_t>(variant)].accuracy;
+}
+
 std::unique_ptr<VariantSelector> make_variant_selector(const sim::ConfigNode& node, sim::Json* resolved) {
   return sim::Registry<VariantSelector>::instance().create(node, resolved);
 }

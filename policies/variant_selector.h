@@ -1,8 +1,11 @@
-// Variant selection: which zoo variant serves a request, decided when it arrives.
+// Variant selection (planning): which stitched variant serves a request, and optionally where
+// each of its subgraphs runs, decided when the request arrives. SparseLoom's optimizer and its
+// baselines (SV-AO, SV-LO, AV, each partitioned or not) are implementations.
 #pragma once
 
 #include <memory>
 
+#include "policies/plan.h"
 #include "policies/view.h"
 #include "sim/params.h"
 
@@ -12,13 +15,18 @@ class VariantSelector {
  public:
   static constexpr const char* kRegistryKind = "variant_selector";
   virtual ~VariantSelector() = default;
-  // The variant for a new request of `task`. Must return a variant every subgraph of which some
-  // processor can run (see runnable()).
-  virtual int choose(const SystemView& view, int task) = 0;
+  // Called once before the run (after the scheduler's bind): precomputation over the profile
+  // and platform. Throws ConfigError for parameters that do not fit them.
+  virtual void bind(const SystemView& view) { (void)view; }
+  // The plan for a new request of `task`. Every subgraph's variant must be runnable on its
+  // pinned processor, or on some processor when not pinned (see runnable()).
+  virtual Plan choose(const SystemView& view, int task) = 0;
 };
 
 // True when every subgraph of the variant can run on at least one processor.
 bool runnable(const SystemView& view, int model, int variant);
+// Accuracy of zoo variant `v` of the task's model.
+double zoo_accuracy(const SystemView& view, int task, int variant);
 
 std::unique_ptr<VariantSelector> make_variant_selector(const sim::ConfigNode& node, sim::Json* resolved = nullptr);
 

@@ -23,6 +23,7 @@ struct ReadyJob {
   int model = 0, variant = 0, subgraph = 0;
   int prev_processor = -1;  // where the predecessor ran, -1 for the first unit
   sim::Time arrival, deadline;
+  int fixed_processor = -1;  // the request's plan pins this unit to a processor (-1: free)
 };
 
 class SystemView {
@@ -48,6 +49,12 @@ class SystemView {
   virtual int task_model(int task) const = 0;
   // The variant the task's config names (its default choice).
   virtual int task_variant(int task) const = 0;
+  // Mean request rate of the task's arrival process (0 if unknown) and whether it has started
+  // (tasks may start one after another: the paper's arrival orders).
+  virtual double task_rate_rps(int task) const = 0;
+  virtual bool task_active(int task) const = 0;
+  // Memory in use and its capacity (weights resident + activations in flight).
+  virtual std::int64_t memory_used_bytes() const = 0;
   virtual const workloads::Slo& task_slo(int task) const = 0;
 
   // Work waiting for a processor, oldest first.

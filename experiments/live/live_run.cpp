@@ -81,6 +81,7 @@ struct LiveRun::State {
   // Dispatcher-only state.
   std::vector<workloads::Slo> slo;
   std::vector<experiments::RequestRecord> requests;
+  std::vector<policies::Plan> plans;  // one per request (live runs are short)
   std::deque<std::vector<float>> activations;  // per request; stable addresses
   std::vector<std::vector<float>> task_input;
   std::vector<policies::ReadyJob> ready;
@@ -186,7 +187,7 @@ LiveRun::~LiveRun() {
 void LiveRun::State::worker(int p, int slot) {
   Proc& proc = procs[static_cast<std::size_t>(p)];
   try {
-    pin_current_thread(proc.cores);
+    pin_current_thread(proc.cores, zoo.config().realtime);
   } catch (...) {
     std::lock_guard lk(mu);
     worker_error = std::current_exception();
@@ -303,11 +304,14 @@ void LiveRun::State::on_arrival(policies::SystemView& view, int task, sim::Time 
   rec.arrival = at;
   rec.deadline = at + slo[t].latency();
   rec.min_accuracy = slo[t].min_accuracy;
-  rec.variant = selector->choose(view, task);
+  const policies::Plan plan = selector->choose(view, task);
+  rec.plan = static_cast<std::int32_t>(plans.size());
+  plans.push_back(plan);
   requests.push_back(rec);
   activations.emplace_back();
   ++outstanding;
-  ready.push_back(policies::ReadyJob{rec.id, task, exp.tasks[t].model, rec.variant, 0, -1, rec.arrival, rec.deadline});
+  ready.push_back(policies::ReadyJob{rec.id, task, exp.tasks[t].model, plan.variant[0], 0, -1, rec.arrival,
+                                     rec.deadline, plan.processor[0]});
   decide(view);
 }
 
@@ -322,8 +326,10 @@ void LiveRun::State::on_finished(policies::SystemView& view, Job* j) {
   int subgraphs = exp.profile->models[static_cast<std::size_t>(j->model)].subgraph_count;
   last_event = std::max(last_event, j->finished);
   if (j->subgraph + 1 < subgraphs) {
-    ready.push_back(policies::ReadyJob{rec.id, rec.task, j->model, j->variant, j->subgraph + 1, j->processor, rec.arrival,
-                                       rec.deadline});
+    const policies::Plan& plan = plans[static_cast<std::size_t>(rec.plan)];
+    auto next = static_cast<std::size_t>(j->subgraph + 1);
+    ready.push_back(policies::ReadyJob{rec.id, rec.task, j->model, plan.variant[next], j->subgraph + 1, j->processor,
+                                       rec.arrival, rec.deadline, plan.processor[next]});
   } else {
     rec.finish = j->finished;
     --outstanding;
@@ -357,6 +363,17 @@ experiments::RunResult LiveRun::run() {
     for (int slot = 0; slot < s.procs[p].slots; ++slot)
       s.procs[p].workers.emplace_back([&s, p, slot] { s.worker(static_cast<int>(p), slot); });
 
+  // The dispatcher outranks the workers so a decision is never queued behind a subgraph.
+  if (s.zoo.config().realtime) set_realtime(true, 11);
+  struct RestorePolicy {
+    bool on;
+    ~RestorePolicy() {
+      try {
+        if (on) set_realtime(false, 0);
+      } catch (...) {  // going back to normal priority cannot fail in practice; never throw here
+      }
+    }
+  } restore{s.zoo.config().realtime};
   std::unique_lock lk(s.mu);
   while (true) {
     if (s.worker_error) std::rethrow_exception(s.worker_error);
@@ -409,6 +426,7 @@ experiments::RunResult LiveRun::run() {
   experiments::RunResult r;
   r.end_time = s.last_event;
   r.requests = s.requests;
+  r.plans = s.plans;
   r.intervals = s.intervals;
   r.jobs_per_processor = s.jobs_per_processor;
   for (std::size_t p = 0; p < s.procs.size(); ++p) {
@@ -463,5 +481,8 @@ int LiveRun::task_model(int t) const { return s_->exp.tasks[static_cast<std::siz
 int LiveRun::task_variant(int t) const { return s_->exp.tasks[static_cast<std::size_t>(t)].variant; }
 const workloads::Slo& LiveRun::task_slo(int t) const { return s_->slo[static_cast<std::size_t>(t)]; }
 const std::vector<policies::ReadyJob>& LiveRun::ready_jobs() const { return s_->ready; }
+double LiveRun::task_rate_rps(int t) const { return s_->exp.tasks[static_cast<std::size_t>(t)].rate_rps; }
+bool LiveRun::task_active(int t) const { return now() >= s_->exp.tasks[static_cast<std::size_t>(t)].start; }
+std::int64_t LiveRun::memory_used_bytes() const { return s_->used_bytes; }
 
 }  // namespace live

@@ -47,6 +47,9 @@ class LiveRun final : public policies::SystemView {
   int task_variant(int task) const override;
   const workloads::Slo& task_slo(int task) const override;
   const std::vector<policies::ReadyJob>& ready_jobs() const override;
+  double task_rate_rps(int task) const override;
+  bool task_active(int task) const override;
+  std::int64_t memory_used_bytes() const override;
 
  private:
   struct State;

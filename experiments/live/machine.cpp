@@ -16,7 +16,15 @@
 
 namespace live {
 
-void pin_current_thread(const std::vector<int>& cores) {
+void set_realtime(bool on, int priority) {
+  sched_param sp{};
+  sp.sched_priority = on ? priority : 0;
+  if (int rc = pthread_setschedparam(pthread_self(), on ? SCHED_FIFO : SCHED_OTHER, &sp); rc != 0) {
+    throw std::runtime_error(fmt::format("cannot set SCHED_FIFO priority {} (error {}; needs root or CAP_SYS_NICE)", priority, rc));
+  }
+}
+
+void pin_current_thread(const std::vector<int>& cores, bool realtime, int realtime_priority) {
   cpu_set_t set;
   CPU_ZERO(&set);
   for (int c : cores) CPU_SET(c, &set);
@@ -24,6 +32,7 @@ void pin_current_thread(const std::vector<int>& cores) {
     throw std::runtime_error(fmt::format("cannot pin a thread to cores [{}] (error {})", fmt::join(cores, ","), rc));
   }
   omp_set_num_threads(static_cast<int>(cores.size()));
+  if (realtime) set_realtime(true, realtime_priority);
 }
 
 MachineInfo machine_info() {

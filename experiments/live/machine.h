@@ -9,8 +9,12 @@
 namespace live {
 
 // Pins the calling thread to logical CPUs `cores` and sets its OpenMP thread count (oneDNN's
-// parallelism) to cores.size(). Throws std::runtime_error when the OS refuses.
-void pin_current_thread(const std::vector<int>& cores);
+// parallelism) to cores.size(). With `realtime`, also gives it SCHED_FIFO priority
+// `realtime_priority`, so other processes of a shared machine cannot preempt it (the kernel still
+// keeps 5 % of each second for them). Throws std::runtime_error when the OS refuses.
+void pin_current_thread(const std::vector<int>& cores, bool realtime = false, int realtime_priority = 10);
+// SCHED_FIFO (priority) or back to SCHED_OTHER (priority 0) for the calling thread.
+void set_realtime(bool on, int priority);
 
 struct MachineInfo {
   std::string cpu_model;  // /proc/cpuinfo "model name"

@@ -29,7 +29,7 @@ std::vector<std::vector<UnitMeasurement>> measure_on(const ZooModel& zm, const Z
   std::exception_ptr error;
   std::thread worker([&] {
     try {
-      pin_current_thread(proc.cores);
+      pin_current_thread(proc.cores, cfg.realtime);
       for (std::size_t v = 0; v < zm.variants.size(); ++v) {
         const Model& m = zm.variants[v];
         std::vector<float> x = random_input(m, cfg.batch, cfg.seed, 3);
@@ -239,8 +239,8 @@ hw::Profile measure_profile(const Zoo& zoo, const ProgressFn& progress) {
       auto t0 = Clock::now();
       auto units = measure_on(zm, cfg, cfg.processors[pi]);
       hw::Provenance prov = lat_prov;
-      prov.method = fmt::format("{} warm-up + up to {} timed runs (at most {} s), batch {}, one thread per core of [{}]", cfg.warmup, cfg.repeats, cfg.max_seconds_per_unit,
-                                cfg.batch, fmt::join(cfg.processors[pi].cores, ","));
+      prov.method = fmt::format("{} warm-up + up to {} timed runs (at most {} s), batch {}, one thread per core of [{}]{}", cfg.warmup, cfg.repeats, cfg.max_seconds_per_unit,
+                                cfg.batch, fmt::join(cfg.processors[pi].cores, ","), cfg.realtime ? ", SCHED_FIFO" : "");
       for (std::size_t v = 0; v < K; ++v)
         for (int s = 0; s < S; ++s) {
           const auto& u = units[v][static_cast<std::size_t>(s)];

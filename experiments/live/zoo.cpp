@@ -119,7 +119,8 @@ ZooConfig read_zoo_config(const sim::ConfigNode& root, const std::string& base_d
   }
   if (root.has("measure")) {
     auto m = root.at("measure");
-    m.expect_keys({"warmup", "repeats", "batch", "max_seconds_per_unit"});
+    m.expect_keys({"warmup", "repeats", "batch", "max_seconds_per_unit", "realtime"});
+    z.realtime = m.get_bool("realtime", false);
     z.max_seconds_per_unit = m.get_double("max_seconds_per_unit", z.max_seconds_per_unit, 0.001, 3600.0);
     z.warmup = read_int(m, "warmup", z.warmup, 0, 100000);
     z.repeats = read_int(m, "repeats", z.repeats, 1, 1000000);

@@ -3,7 +3,7 @@
 // Config (JSON; every problem is a ConfigError naming file and path):
 //   {"description": "...", "seed": 1,
 //    "processors": [{"name": "cpu0", "cores": [0]}, {"name": "cpu1", "cores": [1]}],
-//    "measure": {"warmup": 5, "repeats": 30, "batch": 1, "max_seconds_per_unit": 2},
+//    "measure": {"warmup": 5, "repeats": 30, "batch": 1, "max_seconds_per_unit": 2, "realtime": false},
 //    "accuracy": {"samples": 64},
 //    "variants": [{"name": "dense_fp32", "precision": "fp32", "pruning": "none", "sparsity": 0}, ...],
 //    "models": [{"name": "resnet_s", "kind": "resnet", "subgraphs": 3, "size": {...}},
@@ -48,6 +48,9 @@ struct ZooConfig {
   // Timed runs of one unit stop early once they took this long (at least 5 are kept), so a very
   // slow variant does not dominate the profiling time.
   double max_seconds_per_unit = 2.0;
+  // Run processor threads (profiling and live) under SCHED_FIFO, so other processes of a shared
+  // machine do not preempt them; needs root or CAP_SYS_NICE.
+  bool realtime = false;
   int accuracy_samples = 64;
   std::vector<ZooModelSpec> models;
   sim::Json resolved;

@@ -10,7 +10,13 @@ namespace {
 
 class FastestAccurateVariant final : public VariantSelector {
  public:
-  int choose(const SystemView& view, int task) override {
+  Plan choose(const SystemView& view, int task) override {
+    int v = choose_variant(view, task);
+    return Plan::diagonal(v, zoo_accuracy(view, task, v));
+  }
+
+ private:
+  int choose_variant(const SystemView& view, int task) {
     if (cache_.size() != static_cast<std::size_t>(view.task_count())) cache_.assign(static_cast<std::size_t>(view.task_count()), {});
     Entry& e = cache_[static_cast<std::size_t>(task)];
     double min_acc = view.task_slo(task).min_accuracy;
@@ -30,7 +36,6 @@ class FastestAccurateVariant final : public VariantSelector {
     return e.variant;
   }
 
- private:
   struct Entry {
     int variant = -1;
     double min_accuracy = -1;

@@ -48,6 +48,9 @@ class FakeView : public policies::SystemView {
   int task_variant(int t) const override { return t; }
   const workloads::Slo& task_slo(int t) const override { return slo_[t]; }
   const std::vector<policies::ReadyJob>& ready_jobs() const override { return ready; }
+  double task_rate_rps(int) const override { return 1.0; }
+  bool task_active(int) const override { return true; }
+  std::int64_t memory_used_bytes() const override { return 0; }
 
   void add_job(std::uint64_t id, int task, int variant, int subgraph, double deadline_ms) {
     ready.push_back({id, task, 0, variant, subgraph, -1, now_, sim::from_ms(deadline_ms)});
@@ -144,6 +147,21 @@ TEST(FixedProcessor, PerTaskAndFallback) {
   EXPECT_THROW(bad->bind(v), sim::ConfigError);
 }
 
+TEST(Scheduler, PinnedJobsGoWhereThePlanSays) {
+  FakeView v;
+  v.add_job(0, 0, 0, 0, 100);
+  v.ready.back().fixed_processor = 0;  // the npu would be faster, but the plan pins the cpu
+  v.add_job(1, 1, 1, 1, 100);
+  v.ready.back().fixed_processor = 1;  // int8 subgraph 1 cannot run on the npu
+  auto s = make({{"name", "shortest_expected_latency"}});
+  policies::Decisions d;
+  s->schedule(v, d);
+  ASSERT_EQ(d.assignments.size(), 1u);
+  EXPECT_EQ(d.assignments[0].processor, 0);
+  ASSERT_EQ(d.drops.size(), 1u);
+  EXPECT_STREQ(d.drops[0].reason, "plan_infeasible");
+}
+
 TEST(EarlyDrop, DropsOnlyHopelessRequests) {
   FakeView v;
   v.now_ = sim::from_ms(10);
@@ -166,9 +184,11 @@ TEST(VariantSelector, FastestAccurateFollowsTheSlo) {
   FakeView v;
   auto sel = policies::make_variant_selector(sim::ConfigNode(sim::Json{{"name", "fastest_accurate"}}, "t", "$"));
   // Task 0 needs accuracy 0.85: only fp32 qualifies although int8 is faster.
-  EXPECT_EQ(sel->choose(v, 0), 0);
+  EXPECT_EQ(sel->choose(v, 0).variant[0], 0);
   // Task 1 accepts anything: int8 (fastest path 1 + 6 = 7 ms < 8 ms).
-  EXPECT_EQ(sel->choose(v, 1), 1);
+  EXPECT_EQ(sel->choose(v, 1).variant[1], 1);
+  EXPECT_DOUBLE_EQ(sel->choose(v, 1).accuracy, 0.8);
   auto fixed = policies::make_variant_selector(sim::ConfigNode(sim::Json("fixed"), "t", "$"));
-  EXPECT_EQ(fixed->choose(v, 1), 1);
+  EXPECT_EQ(fixed->choose(v, 1).variant[0], 1);
+  EXPECT_EQ(fixed->choose(v, 1).processor[0], -1);
 }

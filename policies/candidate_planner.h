@@ -1,0 +1,42 @@
+// Base of the planners that pick among candidate plans (planning.h): SparseLoom and its
+// baselines. It owns the per-task candidate sets and re-plans whenever the set of active tasks
+// or any SLO changes (SparseLoom: "whenever SLOs change or a task arrives"); between changes
+// every request of a task gets the same plan.
+#pragma once
+
+#include <vector>
+
+#include "policies/planning.h"
+#include "policies/variant_selector.h"
+
+namespace policies {
+
+class CandidatePlanner : public VariantSelector {
+ public:
+  explicit CandidatePlanner(CandidateOptions options) : options_(std::move(options)) {}
+  void bind(const SystemView& view) override;
+  Plan choose(const SystemView& view, int task) override;
+  // The plans chosen for each task across SLO configurations around the configured ones
+  // (latency scaled 0.5x..2x, accuracy -2..+1 points), for the hot-subgraph preloader.
+  std::vector<std::vector<Plan>> anticipated_plans(const SystemView& view);
+
+  std::uint64_t replans() const { return replans_; }
+
+ protected:
+  // One candidate index per task (-1: inactive). `demands` holds candidate sets, rates, SLOs
+  // and activity.
+  virtual std::vector<int> decide(const SystemView& view, const std::vector<TaskDemand>& demands) = 0;
+
+ private:
+  CandidateOptions options_;
+  std::vector<const std::vector<Candidate>*> candidates_;
+  std::vector<int> chosen_;
+  std::vector<double> key_;  // active flags and SLO values the current plans were made for
+  std::uint64_t replans_ = 0;
+};
+
+// Parameters every candidate planner declares.
+std::vector<sim::ParamSpec> planner_params();
+CandidateOptions planner_options(const sim::Params& p, bool stitched);
+
+}  // namespace policies

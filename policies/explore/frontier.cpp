@@ -1,0 +1,337 @@
+#include "policies/explore/frontier.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <numeric>
+
+#include "policies/explore/enumerate.h"
+
+namespace policies::explore {
+namespace {
+
+constexpr double kNoAccuracy = -std::numeric_limits<double>::infinity();
+
+// Prefix maximum over ranks 0..i.
+class MaxFenwick {
+ public:
+  MaxFenwick(double* storage, std::size_t n) : t_(storage), n_(n) { std::fill(t_, t_ + n_ + 1, kNoAccuracy); }
+  void update(std::size_t i, double v) {
+    for (++i; i <= n_; i += i & (~i + 1)) t_[i] = std::max(t_[i], v);
+  }
+  double query(std::size_t i) const {
+    double r = kNoAccuracy;
+    for (++i; i > 0; i -= i & (~i + 1)) r = std::max(r, t_[i]);
+    return r;
+  }
+
+ private:
+  double* t_;
+  std::size_t n_;
+};
+
+// A partial chain: objectives so far, and how it was built (for reconstruction).
+struct Node {
+  double acc;
+  std::int64_t lat, w, act;
+  std::uint32_t parent;
+  std::uint8_t v, p;
+};
+
+bool node_order(const Node& a, const Node& b) {
+  if (a.lat != b.lat) return a.lat < b.lat;
+  if (a.w != b.w) return a.w < b.w;
+  if (a.act != b.act) return a.act < b.act;
+  if (a.acc != b.acc) return a.acc > b.acc;
+  if (a.parent != b.parent) return a.parent < b.parent;
+  if (a.v != b.v) return a.v < b.v;
+  return a.p < b.p;
+}
+
+// The 2-D Pareto staircase of (weights down, accuracy up) of the points inserted so far: keys
+// increase in weights and values strictly increase in accuracy.
+class Staircase {
+ public:
+  // True when an inserted point has weights <= w and accuracy >= acc.
+  bool covers(std::int64_t w, double acc) const {
+    auto it = steps_.upper_bound(w);
+    if (it == steps_.begin()) return false;
+    return std::prev(it)->second >= acc;
+  }
+  // Inserts a point that covers() reported uncovered, removing the steps it dominates.
+  void insert(std::int64_t w, double acc) {
+    auto it = steps_.insert_or_assign(w, acc).first;
+    auto next = std::next(it);
+    while (next != steps_.end() && next->second <= acc) next = steps_.erase(next);
+  }
+
+ private:
+  std::map<std::int64_t, double> steps_;
+};
+
+// Keeps the nodes no other node weakly dominates in (acc up, lat, w, act down); of equal nodes
+// the first in node_order. A sweep in node_order sees every possible dominator before the node
+// it dominates; one staircase per activation level (holding the kept nodes with activation at
+// most that level) answers "is there a kept node with weights <= w, activation <= act and
+// accuracy >= acc".
+std::vector<Node> filter(std::vector<Node>& c) {
+  std::sort(c.begin(), c.end(), node_order);
+  std::vector<std::int64_t> acts;
+  for (const auto& n : c)
+    if (std::find(acts.begin(), acts.end(), n.act) == acts.end()) acts.push_back(n.act);
+  std::sort(acts.begin(), acts.end());
+  std::vector<Staircase> levels(acts.size());
+  std::vector<Node> kept;
+  for (const auto& n : c) {
+    std::size_t ar = static_cast<std::size_t>(std::lower_bound(acts.begin(), acts.end(), n.act) - acts.begin());
+    if (levels[ar].covers(n.w, n.acc)) continue;
+    kept.push_back(n);
+    for (std::size_t d = ar; d < levels.size(); ++d)
+      if (d == ar || !levels[d].covers(n.w, n.acc)) levels[d].insert(n.w, n.acc);
+  }
+  return kept;
+}
+
+struct Group {
+  std::uint64_t key;
+  int trie, state, cls;
+  std::size_t begin, end;  // node range in the layer
+};
+
+struct Layer {
+  std::vector<Node> nodes;
+  std::vector<Group> groups;
+};
+
+std::uint64_t make_key(int trie, int state, int cls) {
+  return (static_cast<std::uint64_t>(trie + 1) << 32) | (static_cast<std::uint64_t>(state) << 8) |
+         static_cast<std::uint64_t>(cls);
+}
+
+// Boundary class of each variant at each position: variants with the same precision and the
+// same row of pair terms into the next subgraph continue identically. The class id is the
+// smallest variant index of the class. The last position has no next boundary: one class.
+std::vector<int> boundary_classes(const StitchSpace& sp, const AccuracyModel& acc) {
+  const int S = sp.subgraphs, K = sp.variants;
+  std::vector<int> cls(static_cast<std::size_t>(S * K), 0);
+  for (int s = 0; s + 1 < S; ++s) {
+    for (int v = 0; v < K; ++v) {
+      int c = v;
+      for (int u = 0; u < v && c == v; ++u) {
+        if (sp.precision[static_cast<std::size_t>(u)] != sp.precision[static_cast<std::size_t>(v)]) continue;
+        bool same = true;
+        if (!acc.additive()) {
+          for (int b = 0; b < K && same; ++b)
+            same = acc.pair[static_cast<std::size_t>(((s + 1) * K + u) * K + b)] ==
+                   acc.pair[static_cast<std::size_t>(((s + 1) * K + v) * K + b)];
+        }
+        if (same) c = cls[static_cast<std::size_t>(s * K + u)];
+      }
+      cls[static_cast<std::size_t>(s * K + v)] = c;
+    }
+  }
+  return cls;
+}
+
+struct Move {
+  std::uint64_t dest_key;
+  int dest_trie, dest_state, dest_cls;
+  std::uint32_t group;
+  std::uint8_t v, p;
+  double dacc;
+  std::int64_t dlat, dw, act;
+};
+
+bool move_dominates(const Move& a, const Move& b) {
+  return a.dacc >= b.dacc && a.dlat <= b.dlat && a.dw <= b.dw && a.act <= b.act;
+}
+
+Layer advance(const StitchSpace& sp, const PlacementAutomaton& au, const AccuracyModel& acc,
+              const MeasuredAccuracy& meas, const std::vector<int>& cls, int s, const Layer& prev,
+              FrontierStats& stats) {
+  const int K = sp.variants;
+  std::vector<Move> moves;
+  for (std::size_t gi = 0; gi < prev.groups.size(); ++gi) {
+    const Group& g = prev.groups[gi];
+    const int prev_p = au.last_processor(g.state);
+    for (int p = 0; p < sp.processors; ++p) {
+      const int ns = au.step(g.state, p);
+      if (ns < 0) continue;
+      std::size_t first = moves.size();
+      for (int v = 0; v < K; ++v) {
+        const std::int64_t u = sp.unit_latency(s, v, p);
+        if (u < 0) continue;
+        Move m;
+        m.dest_trie = meas.child(g.trie, v);
+        m.dest_state = ns;
+        m.dest_cls = cls[static_cast<std::size_t>(s * K + v)];
+        m.dest_key = make_key(m.dest_trie, ns, m.dest_cls);
+        m.group = static_cast<std::uint32_t>(gi);
+        m.v = static_cast<std::uint8_t>(v);
+        m.p = static_cast<std::uint8_t>(p);
+        m.dacc = acc.step(s, g.cls, v);
+        m.dlat = u + (s ? sp.boundary_ns(g.cls, prev_p, v, p) : 0);
+        m.dw = sp.weights(s, v);
+        m.act = sp.activation(s, v);
+        if (m.dw + m.act > sp.memory_budget_bytes) continue;
+        moves.push_back(m);
+      }
+      // Within one (group, processor), a variant option no better than another that leads to
+      // the same destination group is never needed.
+      std::vector<bool> drop(moves.size() - first, false);
+      for (std::size_t i = first; i < moves.size(); ++i)
+        for (std::size_t j = first; j < moves.size() && !drop[i - first]; ++j)
+          if (i != j && moves[j].dest_key == moves[i].dest_key && !drop[j - first] &&
+              move_dominates(moves[j], moves[i]) && (j < i || !move_dominates(moves[i], moves[j])))
+            drop[i - first] = true;
+      std::size_t out = first;
+      for (std::size_t i = first; i < moves.size(); ++i)
+        if (!drop[i - first]) moves[out++] = moves[i];
+      moves.resize(out);
+    }
+  }
+  std::stable_sort(moves.begin(), moves.end(), [](const Move& a, const Move& b) { return a.dest_key < b.dest_key; });
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;  // moves per destination group
+  for (std::size_t i = 0; i < moves.size();) {
+    std::size_t j = i;
+    while (j < moves.size() && moves[j].dest_key == moves[i].dest_key) ++j;
+    ranges.emplace_back(i, j);
+    i = j;
+  }
+  std::vector<std::vector<Node>> results(ranges.size());
+  std::vector<std::uint64_t> generated(ranges.size(), 0);
+  const std::int64_t budget = sp.memory_budget_bytes;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t r = 0; r < ranges.size(); ++r) {
+    std::vector<Node> cand;
+    for (std::size_t mi = ranges[r].first; mi < ranges[r].second; ++mi) {
+      const Move& m = moves[mi];
+      const Group& g = prev.groups[m.group];
+      for (std::size_t i = g.begin; i < g.end; ++i) {
+        const Node& n = prev.nodes[i];
+        const std::int64_t w2 = n.w + m.dw;
+        const std::int64_t act2 = std::max(n.act, m.act);
+        if (w2 + act2 > budget) continue;
+        cand.push_back(Node{n.acc + m.dacc, n.lat + m.dlat, w2, act2, static_cast<std::uint32_t>(i), m.v, m.p});
+      }
+    }
+    generated[r] = cand.size();
+    results[r] = filter(cand);
+  }
+  Layer next;
+  for (std::size_t r = 0; r < ranges.size(); ++r) {
+    stats.candidates += generated[r];
+    if (results[r].empty()) continue;
+    const Move& m = moves[ranges[r].first];
+    next.groups.push_back(Group{m.dest_key, m.dest_trie, m.dest_state, m.dest_cls, next.nodes.size(),
+                                next.nodes.size() + results[r].size()});
+    next.nodes.insert(next.nodes.end(), results[r].begin(), results[r].end());
+  }
+  stats.kept += next.nodes.size();
+  stats.largest_layer = std::max<std::uint64_t>(stats.largest_layer, next.nodes.size());
+  return next;
+}
+
+}  // namespace
+
+std::vector<std::size_t> pareto_indices(const std::vector<Objectives>& pts) {
+  std::vector<std::size_t> order(pts.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto &x = pts[a], &y = pts[b];
+    if (x.latency_ns != y.latency_ns) return x.latency_ns < y.latency_ns;
+    if (x.memory_bytes != y.memory_bytes) return x.memory_bytes < y.memory_bytes;
+    if (x.accuracy != y.accuracy) return x.accuracy > y.accuracy;
+    return a < b;
+  });
+  std::vector<std::int64_t> mems;
+  for (const auto& p : pts) mems.push_back(p.memory_bytes);
+  std::sort(mems.begin(), mems.end());
+  mems.erase(std::unique(mems.begin(), mems.end()), mems.end());
+  std::vector<double> storage(mems.size() + 1);
+  MaxFenwick tree(storage.data(), mems.size());
+  std::vector<std::size_t> kept;
+  for (std::size_t i : order) {
+    std::size_t r = static_cast<std::size_t>(std::lower_bound(mems.begin(), mems.end(), pts[i].memory_bytes) - mems.begin());
+    if (tree.query(r) >= pts[i].accuracy) continue;
+    kept.push_back(i);
+    tree.update(r, pts[i].accuracy);
+  }
+  return kept;
+}
+
+std::vector<FrontierPoint> exact_frontier(const StitchSpace& sp, const AccuracyModel& acc,
+                                          const MeasuredAccuracy& meas, FrontierStats* stats_out) {
+  FrontierStats stats;
+  const PlacementAutomaton au(sp.placement, sp.processors);
+  const std::vector<int> cls = boundary_classes(sp, acc);
+  std::vector<Layer> layers;
+  Layer root;
+  root.nodes.push_back(Node{acc.base, 0, 0, 0, 0, 0, 0});
+  root.groups.push_back(Group{make_key(0, PlacementAutomaton::kStart, 0), 0, PlacementAutomaton::kStart, 0, 0, 1});
+  for (int s = 0; s < sp.subgraphs; ++s) layers.push_back(advance(sp, au, acc, meas, cls, s, s ? layers.back() : root, stats));
+
+  // Measured tuples take their measured accuracy; then the strict frontier over all groups.
+  Layer& last = layers.back();
+  std::vector<Objectives> obj;
+  std::vector<bool> measured;
+  obj.reserve(last.nodes.size());
+  for (const auto& g : last.groups) {
+    for (std::size_t i = g.begin; i < g.end; ++i) {
+      const Node& n = last.nodes[i];
+      bool m = g.trie != MeasuredAccuracy::kOff;
+      obj.push_back(Objectives{m ? meas.value(g.trie) : n.acc, n.lat, n.w + n.act});
+      measured.push_back(m);
+    }
+  }
+  std::vector<FrontierPoint> out;
+  for (std::size_t i : pareto_indices(obj)) {
+    FrontierPoint fp;
+    fp.accuracy = obj[i].accuracy;
+    fp.latency_ns = obj[i].latency_ns;
+    fp.memory_bytes = obj[i].memory_bytes;
+    fp.measured = measured[i];
+    fp.variants.resize(static_cast<std::size_t>(sp.subgraphs));
+    fp.processors.resize(static_cast<std::size_t>(sp.subgraphs));
+    std::size_t idx = i;
+    for (int s = sp.subgraphs - 1; s >= 0; --s) {
+      const Node& n = layers[static_cast<std::size_t>(s)].nodes[idx];
+      fp.variants[static_cast<std::size_t>(s)] = n.v;
+      fp.processors[static_cast<std::size_t>(s)] = n.p;
+      idx = n.parent;
+    }
+    out.push_back(std::move(fp));
+  }
+  if (stats_out) *stats_out = stats;
+  return out;
+}
+
+std::vector<FrontierPoint> brute_force_frontier(const StitchSpace& sp, const AccuracyModel& acc,
+                                                const MeasuredAccuracy& meas) {
+  const PlacementAutomaton au(sp.placement, sp.processors);
+  std::vector<Objectives> obj;
+  std::vector<bool> measured;
+  std::vector<int> tuples;  // [i * 2S]: variants then processors
+  auto visit = [&](const Evaluated& e) {
+    obj.push_back(Objectives{e.accuracy, e.latency_ns, e.memory_bytes});
+    measured.push_back(e.measured);
+    tuples.insert(tuples.end(), e.variants, e.variants + sp.subgraphs);
+    tuples.insert(tuples.end(), e.processors, e.processors + sp.subgraphs);
+  };
+  enumerate(sp, au, acc, meas, visit, 0, sp.variants);
+  std::vector<FrontierPoint> out;
+  const std::size_t S = static_cast<std::size_t>(sp.subgraphs);
+  for (std::size_t i : pareto_indices(obj)) {
+    FrontierPoint fp;
+    fp.accuracy = obj[i].accuracy;
+    fp.latency_ns = obj[i].latency_ns;
+    fp.memory_bytes = obj[i].memory_bytes;
+    fp.measured = measured[i];
+    fp.variants.assign(tuples.begin() + static_cast<std::ptrdiff_t>(i * 2 * S), tuples.begin() + static_cast<std::ptrdiff_t>(i * 2 * S + S));
+    fp.processors.assign(tuples.begin() + static_cast<std::ptrdiff_t>(i * 2 * S + S), tuples.begin() + static_cast<std::ptrdiff_t>(i * 2 * S + 2 * S));
+    out.push_back(std::move(fp));
+  }
+  return out;
+}
+
+}  // namespace policies::explore

@@ -1,0 +1,67 @@
+// Planning support shared by SparseLoom's optimizer and its baselines: candidate plans of a task
+// (zoo or stitched variants on placements) with their costs, and the joint, load-aware choice of
+// one candidate per task.
+//
+// Load model (what "given the other tasks' load on each processor" means here): task t sends
+// rate_t requests/s; candidate c keeps processor p busy busy_p(c) seconds per request, so
+// utilisation u_p = sum_t rate_t * busy_p(c_t) / slots_p. A subgraph on p is predicted to take
+// exec / (1 - min(u_p, 0.95)) (an M/M/1-style inflation), plus its boundary costs. Throughput is
+// maximised by minimising the bottleneck utilisation max_p u_p (the largest common scale-up of
+// all rates the platform sustains is 1 / max_p u_p).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "policies/plan.h"
+#include "policies/view.h"
+
+namespace policies {
+
+struct Candidate {
+  Plan plan;
+  std::int64_t latency_ns = 0;   // isolated: execution plus boundary costs
+  std::int64_t boundary_ns = 0;  // part of latency_ns spent at boundaries
+  std::int64_t memory_bytes = 0;
+  std::array<std::int64_t, kMaxPlanSubgraphs> exec_ns{};
+  bool zoo = true;  // every subgraph from the same zoo variant
+};
+
+struct CandidateOptions {
+  bool stitched = false;     // all stitched variants (else the zoo's diagonal only)
+  bool partitioned = true;   // subgraphs spread over processors (else all on one processor)
+  std::string order;         // fixed placement order "npu>gpu>cpu" (partitioned only); empty: any
+  // Which partitioned placements are allowed: "one_per_processor" (the paper: every subgraph on
+  // a different processor), "contiguous" (each processor takes one run of subgraphs at most, so
+  // a processor may be skipped) or "any".
+  std::string placement = "contiguous";
+  std::string estimator = "analytic";  // accuracy of unmeasured stitched variants
+  double precision_change_ms = 0.15;   // when the profile has no boundary cost for a pair
+  std::string key() const;
+};
+
+// Candidates of `task`, Pareto-filtered per placement over (accuracy up, latency down, memory
+// down). Cached per process by (profile, platform, model, options), since sweeps rebuild the same
+// sets thousands of times; thread-safe. Throws ConfigError for an order naming unknown processors
+// or of the wrong length, and when no candidate exists.
+const std::vector<Candidate>& task_candidates(const SystemView& view, int task, const CandidateOptions& options);
+
+struct TaskDemand {
+  const std::vector<Candidate>* candidates = nullptr;
+  double rate_rps = 0;
+  workloads::Slo slo;
+  bool active = true;
+};
+
+// Index of the chosen candidate per task (-1 for inactive tasks). Minimises, in order: the number
+// of violated SLOs (accuracy and predicted latency under load, counted separately), the
+// bottleneck utilisation, and the total predicted latency. Coordinate descent from each task's
+// fastest accurate candidate; deterministic.
+std::vector<int> choose_joint(const SystemView& view, const std::vector<TaskDemand>& demands, int rounds = 4);
+
+// Predicted latency (ns) of a candidate when the processors' utilisations are `util`.
+double predicted_latency_ns(const SystemView& view, const Candidate& c, int subgraphs, const std::vector<double>& util);
+
+}  // namespace policies
