@@ -92,10 +92,11 @@ TEST(Planners, SparseLoomStitchesToMeetBothSlos) {
   EXPECT_EQ(p.processor[0], 0);
   EXPECT_EQ(p.processor[1], 0);
   EXPECT_DOUBLE_EQ(p.accuracy, 0.87);
-  // 10 requests; only the first is late: it loads both units (5 ms each) on the way, 22.15 ms.
+  // 10 requests; only the first is late: it loads both units (5 ms each) on the way, and the
+  // 0.15 ms conversion overlaps the second load: 5 + 10 + 5 + 2 = 22 ms.
   EXPECT_DOUBLE_EQ(s["overall"]["slo_violation_rate"].get<double>(), 0.1);
   EXPECT_NEAR(s["overall"]["latency_ms"]["p50"].get<double>(), 12.15, 1e-6);
-  EXPECT_NEAR(s["overall"]["latency_ms"]["max"].get<double>(), 22.15, 1e-6);
+  EXPECT_NEAR(s["overall"]["latency_ms"]["max"].get<double>(), 22.0, 1e-6);
 }
 
 TEST(Planners, AdaptiveVariantCannotStitchAndMissesLatency) {
