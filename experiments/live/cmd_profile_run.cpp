@@ -1,4 +1,4 @@
-// `stitchsim profile-run --backend onednn CONFIG --out PROFILE.h5`: measures a live zoo on this
+// `stitchsim profile run --backend onednn CONFIG --out PROFILE.h5`: measures a live zoo on this
 // machine and writes a profile (HDF5 for .h5, JSON for .json). The file appears only when the
 // whole measurement succeeded.
 #include <chrono>
@@ -9,6 +9,7 @@
 
 #include "experiments/cli_options.h"
 #include "experiments/command.h"
+#include "experiments/profile_command.h"
 #include "experiments/live/profiler.h"
 #include "experiments/live/zoo.h"
 #include "hw-models/profile.h"
@@ -47,7 +48,7 @@ int cmd_profile_run(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!experiments::parse_options(
           args, desc, pos, vm,
-          "usage: stitchsim profile-run --backend onednn CONFIG --out PROFILE.h5\n\n"
+          "usage: stitchsim profile run --backend onednn CONFIG --out PROFILE.h5\n\n"
           "Builds the zoo of CONFIG (models, variants, subgraph cuts) and measures on this machine, per\n"
           "(variant, subgraph, processor), the latency distribution (warm-up, repeats; every sample kept)\n"
           "and per (variant, subgraph) the memory and compile time, plus each variant's accuracy (and every\n"
@@ -71,8 +72,8 @@ int cmd_profile_run(const std::vector<std::string>& args) {
   return 0;
 }
 
-const experiments::CommandRegistration kRegistration{
-    {"profile-run", "profile-run CONFIG --out F", "measure a live zoo on this machine into a profile (oneDNN)",
+const experiments::ProfileSubcommandRegistration kRegistration{
+    {"run", "profile run --backend onednn CONFIG --out F", "measure a live zoo on this machine into a profile (oneDNN)",
      cmd_profile_run}};
 
 }  // namespace
