@@ -1,6 +1,8 @@
 #include "experiments/experiment.h"
 
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -17,6 +19,24 @@ namespace {
 std::string resolve_path(const std::string& base_dir, const std::string& p) {
   fs::path f(p);
   return (f.is_relative() ? fs::path(base_dir) / f : f).lexically_normal().string();
+}
+
+// Profiles are immutable once read; sweeps load the same file thousands of times, so reads are
+// shared per (path, modification time). Thread-safe.
+std::shared_ptr<const hw::Profile> cached_profile(const std::string& file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<fs::file_time_type, std::shared_ptr<const hw::Profile>>> cache;
+  std::error_code ec;
+  auto mtime = fs::last_write_time(file, ec);
+  {
+    std::lock_guard lock(mutex);
+    auto it = cache.find(file);
+    if (!ec && it != cache.end() && it->second.first == mtime) return it->second.second;
+  }
+  auto p = std::make_shared<const hw::Profile>(hw::read_profile(file));
+  std::lock_guard lock(mutex);
+  if (!ec) cache[file] = {mtime, p};
+  return p;
 }
 
 // Registry-built parts are resolved once here so config.resolved.json shows every default.
@@ -62,7 +82,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     e.platform = hw::read_platform(pnode);
   }
   std::string profile_file = resolve_path(base_dir, root.at("profile").as_string());
-  e.profile = std::make_shared<hw::Profile>(hw::read_profile(profile_file));
+  e.profile = cached_profile(profile_file);
   const hw::Profile& profile = *e.profile;
 
   e.latency_node = root.has("latency_model") ? root.at("latency_model")

@@ -17,9 +17,11 @@ struct Group {
   std::uint64_t requests = 0, finished = 0, dropped = 0, met_latency = 0, met_accuracy = 0, violations = 0;
   sim::SampleStats latency_ms;
   double last_finish_s = 0;
+  double accuracy_sum = 0;
 
   void add(const RequestRecord& r, double accuracy) {
     ++requests;
+    accuracy_sum += accuracy;
     bool acc_ok = accuracy >= r.min_accuracy;
     if (r.finished()) {
       ++finished;
@@ -46,6 +48,7 @@ struct Group {
             {"slo_violation_rate", requests ? static_cast<double>(violations) / n : 0.0},
             {"met_latency_rate", requests ? static_cast<double>(met_latency) / n : 0.0},
             {"met_accuracy_rate", requests ? static_cast<double>(met_accuracy) / n : 0.0},
+            {"accuracy_mean", requests ? accuracy_sum / n : 0.0},
             {"throughput_rps", span_s > 0 ? static_cast<double>(finished) / span_s : 0.0},
             {"latency_ms",
              {{"mean", num(latency_ms.mean())},

@@ -1,0 +1,155 @@
+#!/usr/bin/python3
+"""Runs the SparseLoom paper experiments in simulation and draws their figures.
+
+    /usr/bin/python3 scripts/paper_experiments.py [--out runs/paper] [--skip-runs]
+
+Steps (each resumable: sweeps keep finished runs in OUT/<sweep>/progress):
+  1. stitchsim sweep experiments/configs/paper/sweep_main.json   (Fig. 3, 10, 14)
+  2. stitchsim sweep experiments/configs/paper/sweep_order.json  (Fig. 13)
+  3. stitchsim capacity per policy at SLO configuration C4       (Fig. 11)
+  4. figures as PNG and headline numbers (OUT/headline.json), next to the paper's.
+Configs come from scripts/make_paper_configs.py; rerun it after changing the default profile.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+PAPER = os.path.join(ROOT, "experiments", "configs", "paper")
+POLICY_ORDER = ["SparseLoom", "AV-P", "AV-NP", "SV-AO-P", "SV-AO-NP", "SV-LO-P", "SV-LO-NP"]
+VIOL = "overall.slo_violation_rate"
+
+
+def run(cmd):
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+
+
+def capacity(binary, out_dir):
+    base = os.path.join(PAPER, "base.json")
+    slos = json.load(open(os.path.join(PAPER, "slo_configs.json")))["configs"]["C4"]["tasks"]
+    sweep = json.load(open(os.path.join(PAPER, "sweep_main.json")))
+    policies = next(a for a in sweep["axes"] if a.get("name") == "policy")["values"]
+    tasks = json.load(open(base))["tasks"]
+    rows = []
+    for name in POLICY_ORDER:
+        dest = os.path.join(out_dir, f"capacity_{name}.json")
+        if not os.path.exists(dest):
+            sets = ["--set", "variant_selector=" + json.dumps(policies[name]["variant_selector"]),
+                    "--set", "duration=\"20s\""]
+            for i, t in enumerate(tasks):
+                sets += ["--set", f"tasks.{i}.slo=" + json.dumps(slos[t["name"]]), "--set", f"tasks.{i}.start=\"0s\""]
+            run([binary, "capacity", base, "--target", "0.05", "--low", "0.05", "--high", "20",
+                 "--tolerance", "0.02", "--out", dest] + sets)
+        rows.append({"policy": name, "capacity_rps": json.load(open(dest))["capacity_rps"]})
+    return pd.DataFrame(rows)
+
+
+def bars(ax, frame, title, ylabel):
+    frame.plot.bar(ax=ax, width=0.8, edgecolor="black", linewidth=0.3)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(ROOT, "runs", "paper"))
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "bin", "stitchsim"))
+    ap.add_argument("--skip-runs", action="store_true", help="only redraw from existing results")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    main_dir, order_dir = os.path.join(args.out, "main"), os.path.join(args.out, "order")
+    if not args.skip_runs:
+        run([args.binary, "sweep", os.path.join(PAPER, "sweep_main.json"), "--out", main_dir])
+        run([args.binary, "sweep", os.path.join(PAPER, "sweep_order.json"), "--out", order_dir])
+    cap = capacity(args.binary, args.out)
+    main = pd.read_csv(os.path.join(main_dir, "results.csv"))
+    order = pd.read_csv(os.path.join(order_dir, "results.csv"))
+    full = main[main.budget == "100%"]
+    slos = sorted(main.slo.unique())
+
+    # Fig. 3: with and without stitching (SparseLoom vs the same optimiser over zoo variants only).
+    fig, ax = plt.subplots(figsize=(9, 4))
+    f3 = full[full.policy.isin(["SparseLoom", "AV-P"])].groupby(["slo", "policy"])[VIOL].mean().unstack() * 100
+    f3 = f3.rename(columns={"SparseLoom": "with stitching (SparseLoom)", "AV-P": "zoo variants only (AV-P)"})
+    bars(ax, f3, "SLO violations with and without stitching (paper Fig. 3)", "SLO violation rate (%)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "fig3_stitching.png"), dpi=110)
+
+    # Fig. 10: violation rate per policy and SLO configuration.
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    f10 = full.groupby(["slo", "policy"])[VIOL].mean().unstack()[POLICY_ORDER] * 100
+    bars(ax, f10, "SLO violation rate per policy (paper Fig. 10), memory budget 100 %", "SLO violation rate (%)")
+    ax.legend(ncol=4, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "fig10_policies.png"), dpi=110)
+
+    # Fig. 11: throughput as capacity (largest rate with <= 5 % violations) at C4.
+    fig, ax = plt.subplots(figsize=(8, 4))
+    c = cap.set_index("policy").loc[POLICY_ORDER]
+    ax.bar(c.index, c.capacity_rps, color=["tab:red"] + ["tab:gray"] * 6, edgecolor="black", linewidth=0.3)
+    ax.set_title("Throughput: capacity at <= 5 % violations, SLO C4 (paper Fig. 11)")
+    ax.set_ylabel("requests/s")
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "fig11_throughput.png"), dpi=110)
+
+    # Fig. 13: fixed placement orders versus the optimised placement.
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    f13 = order.groupby(["slo", "placement"])[VIOL].mean().unstack() * 100
+    cols = ["optimised"] + sorted(c for c in f13.columns if c != "optimised")
+    bars(ax, f13[cols], "SparseLoom: optimised vs fixed placement order (paper Fig. 13)", "SLO violation rate (%)")
+    ax.legend(ncol=4, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "fig13_placement.png"), dpi=110)
+
+    # Fig. 14: memory budget versus violation rate.
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    f14 = main.groupby(["budget", "policy"])[VIOL].mean().unstack()[POLICY_ORDER] * 100
+    f14 = f14.loc[sorted(f14.index, key=lambda b: float(b.rstrip("%")))]
+    for p in POLICY_ORDER:
+        ax.plot(f14.index, f14[p], marker="o", lw=2.5 if p == "SparseLoom" else 1.2, label=p)
+    ax.set_title("Memory budget vs SLO violation rate (paper Fig. 14)")
+    ax.set_xlabel("memory budget (share of the model zoos)")
+    ax.set_ylabel("SLO violation rate (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=2)
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "fig14_memory.png"), dpi=110)
+
+    # Headline numbers beside the paper's.
+    per_slo = full.groupby(["slo", "policy"])[VIOL].mean().unstack()
+    baselines = [p for p in POLICY_ORDER if p != "SparseLoom"]
+    reduction = {}
+    for slo in slos:
+        worst = per_slo.loc[slo, baselines].max()
+        reduction[slo] = None if worst == 0 else 100 * (per_slo.loc[slo, "SparseLoom"] - worst) / worst
+    caps = cap.set_index("policy").capacity_rps
+    mem = full.groupby("policy")["memory.average_bytes"].mean()
+    headline = {
+        "violation_change_vs_worst_baseline_pct_per_slo": reduction,
+        "largest_violation_reduction_pct": min(v for v in reduction.values() if v is not None),
+        "throughput_ratio_vs_each_baseline": {p: caps["SparseLoom"] / caps[p] if caps[p] > 0 else None
+                                              for p in baselines},
+        "memory_change_vs_baselines_mean_pct": 100 * (mem["SparseLoom"] / mem[baselines].mean() - 1),
+        "mean_violation_rate_per_policy": full.groupby("policy")[VIOL].mean().to_dict(),
+        "paper": {"violations": "up to -74 % vs the worst baseline", "throughput": "up to 2.31x",
+                  "memory": "-28 % on average"},
+    }
+    json.dump(headline, open(os.path.join(args.out, "headline.json"), "w"), indent=1)
+    print(json.dumps(headline, indent=1))
+
+
+if __name__ == "__main__":
+    main()
