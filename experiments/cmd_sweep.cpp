@@ -66,6 +66,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::cerr << fmt::format("[sweep] {} runs ({} axes) over {}, {} rank(s), {} already done\n", spec.run_count(),
                              spec.axes.size(), spec.base_config, world.size(), previous.size());
   }
+  for (const auto& r : previous) opt.done.push_back(r.index);
   world.barrier();
   std::vector<SweepRow> mine;
   std::string failure;

@@ -152,8 +152,8 @@ std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepOptions& 
   }
 
   std::vector<bool> done(spec.run_count(), false);
-  for (const auto& r : read_progress(opt.out_dir))
-    if (r.index < done.size()) done[r.index] = true;
+  for (std::size_t i : opt.done)
+    if (i < done.size()) done[i] = true;
   std::vector<std::size_t> pending;
   for (std::size_t i = 0, k = 0; i < done.size(); ++i) {
     if (done[i]) continue;

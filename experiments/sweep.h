@@ -47,6 +47,9 @@ struct SweepOptions {
   bool progress = true;
   // Set from a signal handler: workers finish their current run and stop.
   std::atomic<bool>* interrupted = nullptr;
+  // Runs already finished (from read_progress). Read by the caller before any rank starts
+  // writing, so that every rank computes the same list of pending runs.
+  std::vector<std::size_t> done;
 };
 
 struct SweepRow {
