@@ -80,9 +80,22 @@ std::vector<NcnnLayer> read_ncnn_param(const std::string& file) {
       params[std::stoi(tok[k].substr(0, eq))] = tok[k].substr(eq + 1);
     }
     auto num = [&](int key, double fallback) { return params.count(key) ? to_double(params[key], file, ln) : fallback; };
-    double weights = num(6, 0);
-    if (nl.layer.kind == "MultiHeadAttention") weights = 4 * num(2, 0);  // q, k, v, out projections of 2= each
-    double bias = num(5, 0) != 0 ? num(0, 0) : 0;
+    // Where each layer type keeps its weight count and bias flag (ncnn's operator parameters).
+    const std::string& type = nl.layer.kind;
+    double weights = 0, bias = 0;
+    if (type.rfind("Convolution", 0) == 0 || type.rfind("Deconvolution", 0) == 0) {
+      weights = num(6, 0);
+      bias = num(5, 0) != 0 ? num(0, 0) : 0;
+    } else if (type == "InnerProduct") {
+      weights = num(2, 0);
+      bias = num(1, 0) != 0 ? num(0, 0) : 0;
+    } else if (type == "MultiHeadAttention") {
+      weights = 4 * num(2, 0);  // q, k, v and output projections of 2= each
+      bias = 4 * num(0, 0);
+    } else if (type == "Gemm" && num(5, 0) != 0) {  // constant B: K x N weights
+      weights = num(8, 0) * num(9, 0);
+      bias = num(6, 0) != 0 ? num(8, 0) : 0;
+    }
     nl.weight_count = static_cast<std::int64_t>(weights);
     nl.layer.weight_bytes = static_cast<std::int64_t>(4 * (weights + bias));
     // Shape hints: count, then per output blob: dims, then the dims' sizes.

@@ -20,7 +20,7 @@ namespace hw::sources {
 // aliases its input). Layers without shape hints get activation bytes 0 and conv MACs 0.
 struct NcnnLayer {
   Layer layer;
-  std::int64_t weight_count = 0;  // the 6= weight_data_size parameter (plus 2= for attention)
+  std::int64_t weight_count = 0;  // weight_data_size (6= conv, 2= InnerProduct, 4 x 2= attention, N x K Gemm)
   int line = 0;
 };
 std::vector<NcnnLayer> read_ncnn_param(const std::string& file);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hw-models/profile.h"
 #include "sim/config.h"
 
 namespace fs = std::filesystem;
@@ -138,7 +139,7 @@ TEST(Cli, ModelWithoutProfileEntry) {
 
 TEST(Cli, NegativeLatencyInProfile) {
   auto j = default_config();
-  sim::Json profile = sim::read_json_file(j["profile"].get<std::string>());
+  sim::Json profile = hw::read_profile_document(j["profile"].get<std::string>());  // .json or .h5
   std::string model = profile["models"].begin().key();
   profile["models"][model]["latency"][0]["mean_ms"] = -1.0;
   j["profile"] = write_temp("negative_profile.json", profile.dump());
@@ -147,7 +148,7 @@ TEST(Cli, NegativeLatencyInProfile) {
 
 TEST(Cli, NanLatencyInProfile) {
   auto j = default_config();
-  sim::Json profile = sim::read_json_file(j["profile"].get<std::string>());
+  sim::Json profile = hw::read_profile_document(j["profile"].get<std::string>());  // .json or .h5
   std::string model = profile["models"].begin().key();
   profile["models"][model]["latency"][0]["mean_ms"] = "NaN";
   j["profile"] = write_temp("nan_profile.json", profile.dump());

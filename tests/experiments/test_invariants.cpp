@@ -22,9 +22,12 @@ experiments::Experiment load(const std::string& scheduler, const std::string& se
       "scheduler={\"name\":\"" + scheduler + "\",\"early_drop\":" + (early_drop ? "true" : "false") + "}",
       "variant_selector.name=" + selector,
       "duration=\"8s\"",
-      // Every task on its fp32 variant: the four models need about 1.05 GB, memory holds 0.6 GB.
+      // Every task on its fp32 variant: the four models need about 1.1 GB, memory holds 0.6 GB.
       "tasks.0.variant=dense_fp32", "tasks.1.variant=dense_fp32", "tasks.2.variant=dense_fp32",
-      "tasks.3.variant=dense_fp32", "platform.memory.capacity_bytes=600000000"};
+      "tasks.3.variant=dense_fp32", "platform.memory.capacity_bytes=600000000",
+      // fp32 runs on the CPU/GPU only (measured profile): loose SLOs so early drop still runs jobs.
+      "tasks.0.slo.latency_ms=5000", "tasks.1.slo.latency_ms=5000", "tasks.2.slo.latency_ms=5000",
+      "tasks.3.slo.latency_ms=20000"};
   // The platform is a path in default.json; inline it so the override can change memory.
   sim::Json config = sim::read_json_file(kDefault);
   std::string base = std::string(STITCHSIM_SOURCE_DIR) + "/experiments/configs";
