@@ -58,7 +58,7 @@ class Enumerator {
         const int state2 = au_.step(state, p);
         if (u < 0 || state2 < 0) continue;
         p_[static_cast<std::size_t>(s)] = p;
-        const std::int64_t lat2 = lat + u + (s ? sp_.boundary_ns(prev_v, prev_p, v, p) : 0);
+        const std::int64_t lat2 = lat + u + (s ? sp_.boundary_ns(s, prev_v, prev_p, v, p) : 0);
         go(s + 1, state2, trie2, acc2, lat2, w2, act2, 0, sp_.variants);
       }
     }

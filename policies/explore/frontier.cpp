@@ -146,6 +146,9 @@ bool move_dominates(const Move& a, const Move& b) {
   return a.dacc >= b.dacc && a.dlat <= b.dlat && a.dw <= b.dw && a.act <= b.act;
 }
 
+void prune_across_groups(const StitchSpace& sp, const PlacementAutomaton& au, const AccuracyModel& acc, int s,
+                         Layer& layer);
+
 Layer advance(const StitchSpace& sp, const PlacementAutomaton& au, const AccuracyModel& acc,
               const MeasuredAccuracy& meas, const std::vector<int>& cls, int s, const Layer& prev,
               FrontierStats& stats) {
@@ -170,7 +173,7 @@ Layer advance(const StitchSpace& sp, const PlacementAutomaton& au, const Accurac
         m.v = static_cast<std::uint8_t>(v);
         m.p = static_cast<std::uint8_t>(p);
         m.dacc = acc.step(s, g.cls, v);
-        m.dlat = u + (s ? sp.boundary_ns(g.cls, prev_p, v, p) : 0);
+        m.dlat = u + (s ? sp.boundary_ns(s, g.cls, prev_p, v, p) : 0);
         m.dw = sp.weights(s, v);
         m.act = sp.activation(s, v);
         if (m.dw + m.act > sp.memory_budget_bytes) continue;
@@ -227,9 +230,91 @@ Layer advance(const StitchSpace& sp, const PlacementAutomaton& au, const Accurac
                                 next.nodes.size() + results[r].size()});
     next.nodes.insert(next.nodes.end(), results[r].begin(), results[r].end());
   }
+  prune_across_groups(sp, au, acc, s, next);
   stats.kept += next.nodes.size();
   stats.largest_layer = std::max<std::uint64_t>(stats.largest_layer, next.nodes.size());
   return next;
+}
+
+// Pruning across groups. Two groups outside the measured trie whose automaton states allow the
+// same next processors, into the same next states, differ in their continuations only by
+// boundary latency and pair-term accuracy, both bounded: every completion e of a node B costs at
+// most `lat_margin` more latency and earns at most `acc_margin` less accuracy from B's group than
+// from A's. So if A.lat + lat_margin <= B.lat, A.acc - acc_margin >= B.acc and A's weights and
+// activation are no larger, A+e weakly dominates B+e for every e and B can go. The margins are
+// maxima over all group pairs of the bucket, which makes the test transitive.
+void prune_across_groups(const StitchSpace& sp, const PlacementAutomaton& au, const AccuracyModel& acc, int s,
+                         Layer& layer) {
+  if (s + 1 >= sp.subgraphs) return;  // the final filter compares everything anyway
+  const int K = sp.variants, P = sp.processors;
+  auto row = [&](int state) {
+    std::vector<int> r;
+    for (int p = 0; p < P; ++p) r.push_back(au.step(state, p));
+    return r;
+  };
+  std::map<std::vector<int>, std::vector<std::size_t>> buckets;  // transition row -> groups
+  for (std::size_t g = 0; g < layer.groups.size(); ++g)
+    if (layer.groups[g].trie == MeasuredAccuracy::kOff) buckets[row(layer.groups[g].state)].push_back(g);
+  std::vector<bool> drop(layer.nodes.size(), false);
+  bool any_dropped = false;
+  for (const auto& [r, groups] : buckets) {
+    if (groups.size() < 2) continue;
+    // Margins over every ordered pair of groups and every next (variant, processor).
+    std::int64_t lat_margin = 0;
+    double acc_margin = 0;
+    for (std::size_t a : groups)
+      for (std::size_t b : groups) {
+        const Group &ga = layer.groups[a], &gb = layer.groups[b];
+        const int pa = au.last_processor(ga.state), pb = au.last_processor(gb.state);
+        for (int v = 0; v < K; ++v) {
+          for (int p = 0; p < P; ++p)
+            lat_margin = std::max(lat_margin, sp.boundary_ns(s + 1, ga.cls, pa, v, p) - sp.boundary_ns(s + 1, gb.cls, pb, v, p));
+          acc_margin = std::max(acc_margin, acc.step(s + 1, gb.cls, v) - acc.step(s + 1, ga.cls, v));
+        }
+      }
+    std::vector<std::size_t> idx;
+    for (std::size_t g : groups)
+      for (std::size_t i = layer.groups[g].begin; i < layer.groups[g].end; ++i) idx.push_back(i);
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+      const Node &x = layer.nodes[a], &y = layer.nodes[b];
+      return x.lat != y.lat ? x.lat < y.lat : a < b;
+    });
+    std::vector<std::int64_t> acts;
+    for (std::size_t i : idx)
+      if (std::find(acts.begin(), acts.end(), layer.nodes[i].act) == acts.end()) acts.push_back(layer.nodes[i].act);
+    std::sort(acts.begin(), acts.end());
+    std::vector<Staircase> levels(acts.size());
+    std::size_t ready = 0;  // idx[0, ready) are decided and, if kept, inserted
+    for (std::size_t k = 0; k < idx.size(); ++k) {
+      const Node& b = layer.nodes[idx[k]];
+      // Insert decided nodes A with A.lat + lat_margin <= b.lat (only nodes before k are decided).
+      while (ready < k && layer.nodes[idx[ready]].lat + lat_margin <= b.lat) {
+        const Node& a = layer.nodes[idx[ready]];
+        if (!drop[idx[ready]]) {
+          std::size_t ar = static_cast<std::size_t>(std::lower_bound(acts.begin(), acts.end(), a.act) - acts.begin());
+          for (std::size_t d = ar; d < levels.size(); ++d)
+            if (!levels[d].covers(a.w, a.acc - acc_margin)) levels[d].insert(a.w, a.acc - acc_margin);
+        }
+        ++ready;
+      }
+      std::size_t br = static_cast<std::size_t>(std::lower_bound(acts.begin(), acts.end(), b.act) - acts.begin());
+      if (levels[br].covers(b.w, b.acc)) {
+        drop[idx[k]] = true;
+        any_dropped = true;
+      }
+    }
+  }
+  if (!any_dropped) return;
+  Layer out;
+  for (const Group& g : layer.groups) {
+    Group ng = g;
+    ng.begin = out.nodes.size();
+    for (std::size_t i = g.begin; i < g.end; ++i)
+      if (!drop[i]) out.nodes.push_back(layer.nodes[i]);
+    ng.end = out.nodes.size();
+    if (ng.end > ng.begin) out.groups.push_back(ng);
+  }
+  layer = std::move(out);
 }
 
 }  // namespace

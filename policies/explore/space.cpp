@@ -135,13 +135,35 @@ StitchSpace build_space(const hw::Profile& profile, int model, const hw::Platfor
                        fmt::join(sp.processor_names, ", ")));
     }
   }
-  // Boundary costs. The profile format has no precision-change cost yet; every pair of
-  // different precisions takes settings.precision_change_ms until it does.
-  const std::int64_t change_ns = std::llround(settings.precision_change_ms * 1e6);
-  sp.precision_change_ns.assign(kPrecisions * kPrecisions, 0);
-  for (int a = 0; a < kPrecisions; ++a)
-    for (int b = 0; b < kPrecisions; ++b)
-      if (a != b) sp.precision_change_ns[static_cast<std::size_t>(a * kPrecisions + b)] = change_ns;
+  // Precision changes: the profile's boundary cost for (from, to) on the receiving processor
+  // (an entry without a processor applies to all), fixed_ms + ms_per_mb * MB crossing the
+  // boundary (the output of the last layer before it, when the profile has layers; else 0);
+  // the settings' precision_change_ms where the profile has no entry.
+  const std::int64_t default_ns = std::llround(settings.precision_change_ms * 1e6);
+  sp.precision_change_ns.assign(static_cast<std::size_t>(S * kPrecisions * kPrecisions * P), 0);
+  const char* names[kPrecisions] = {"fp32", "fp16", "int8"};
+  for (int s = 1; s < S; ++s) {
+    double boundary_mb = 0;
+    if (!m.layers.empty() && m.subgraph_cuts.size() == static_cast<std::size_t>(S + 1)) {
+      int last = m.subgraph_cuts[static_cast<std::size_t>(s)] - 1;
+      if (last >= 0) boundary_mb = static_cast<double>(m.layers[static_cast<std::size_t>(last)].activation_bytes) / 1e6;
+    }
+    for (int a = 0; a < kPrecisions; ++a)
+      for (int b = 0; b < kPrecisions; ++b) {
+        if (a == b) continue;
+        for (int p = 0; p < P; ++p) {
+          std::int64_t ns = default_ns;
+          for (const auto& bc : profile.boundary_costs) {
+            if (bc.kind != "precision" || bc.from != names[a] || bc.to != names[b]) continue;
+            if (!bc.processor.empty() && bc.processor != sp.processor_names[static_cast<std::size_t>(p)]) continue;
+            ns = std::llround((bc.fixed_ms + bc.ms_per_mb * boundary_mb) * 1e6);
+            ++sp.precision_changes_from_profile;
+            break;
+          }
+          sp.precision_change_ns[static_cast<std::size_t>(((s * kPrecisions + a) * kPrecisions + b) * P + p)] = ns;
+        }
+      }
+  }
   sp.handoff_ns.assign(static_cast<std::size_t>(P * P), 0);
   for (int a = 0; a < P; ++a)
     for (int b = 0; b < P; ++b)
@@ -159,7 +181,7 @@ Cost evaluate_cost(const StitchSpace& sp, const int* x, const int* p) {
     std::int64_t u = sp.unit_latency(s, x[s], p[s]);
     if (u < 0) return Cost{};
     lat += u;
-    if (s > 0) lat += sp.boundary_ns(x[s - 1], p[s - 1], x[s], p[s]);
+    if (s > 0) lat += sp.boundary_ns(s, x[s - 1], p[s - 1], x[s], p[s]);
     c.weights_bytes += sp.weights(s, x[s]);
     c.activation_bytes = std::max(c.activation_bytes, sp.activation(s, x[s]));
   }

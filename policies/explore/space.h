@@ -5,7 +5,7 @@
 // and platform into dense arrays, so the enumerator and the frontier search never touch a map
 // or a string. Latency is integer nanoseconds (sums are exact and order-free), memory is bytes.
 //   latency(x, p) = sum_s unit_latency(s, x_s, p_s)
-//                 + sum_{s>=1} [precision(x_{s-1}) != precision(x_s)] * precision_change(from, to)
+//                 + sum_{s>=1} precision_change(s, precision(x_{s-1}), precision(x_s), p_s)
 //                 + sum_{s>=1} handoff(p_{s-1}, p_s)
 //   memory(x)     = sum_s weights(s, x_s) + max_s activation(s, x_s)
 // A (variant, subgraph, processor) without a latency entry in the profile cannot run there
@@ -56,7 +56,7 @@ class PlacementAutomaton {
 struct SpaceSettings {
   PlacementRule placement = PlacementRule::kContiguous;
   // Cost of converting activations at a boundary where adjacent subgraphs differ in precision.
-  // Used for every precision pair the profile gives no boundary cost for.
+  // Used for every (from, to, processor) the profile's boundary_costs do not cover.
   double precision_change_ms = 0.15;
   // Memory a stitched variant may use; <= 0 means the platform's capacity.
   std::int64_t memory_budget_bytes = 0;
@@ -80,11 +80,14 @@ struct StitchSpace {
   // [(s*K + v)*P + p]: mean latency in ns, or -1 when that processor cannot run it.
   std::vector<std::int64_t> unit_latency_ns;
   std::vector<std::int64_t> weights_bytes, activation_bytes;  // [s*K + v]
-  std::vector<std::int64_t> precision_change_ns;              // [from*3 + to], 0 on the diagonal
+  // [((s*3 + from)*3 + to)*P + p]: converting activations into subgraph s (s >= 1) on processor
+  // p from precision `from` to `to`; 0 when from == to.
+  std::vector<std::int64_t> precision_change_ns;
   std::vector<std::int64_t> handoff_ns;                       // [from*P + to]
   std::int64_t memory_budget_bytes = 0;
   PlacementRule placement = PlacementRule::kContiguous;
-  bool precision_change_from_profile = false;  // true once the profile supplies boundary costs
+  // Precision-change costs taken from the profile's boundary_costs (the rest from the settings).
+  int precision_changes_from_profile = 0;
 
   std::int64_t unit_latency(int s, int v, int p) const {
     return unit_latency_ns[static_cast<std::size_t>((s * variants + v) * processors + p)];
@@ -92,10 +95,11 @@ struct StitchSpace {
   std::int64_t weights(int s, int v) const { return weights_bytes[static_cast<std::size_t>(s * variants + v)]; }
   std::int64_t activation(int s, int v) const { return activation_bytes[static_cast<std::size_t>(s * variants + v)]; }
   // Boundary cost entering subgraph s (s >= 1) from (prev_variant, prev_proc) into (v, p).
-  std::int64_t boundary_ns(int prev_variant, int prev_proc, int v, int p) const {
-    return precision_change_ns[static_cast<std::size_t>(precision[static_cast<std::size_t>(prev_variant)] * kPrecisions +
-                                                        precision[static_cast<std::size_t>(v)])] +
-           handoff_ns[static_cast<std::size_t>(prev_proc * processors + p)];
+  std::int64_t boundary_ns(int s, int prev_variant, int prev_proc, int v, int p) const {
+    std::size_t k = static_cast<std::size_t>(
+        ((s * kPrecisions + precision[static_cast<std::size_t>(prev_variant)]) * kPrecisions +
+         precision[static_cast<std::size_t>(v)]) * processors + p);
+    return precision_change_ns[k] + handoff_ns[static_cast<std::size_t>(prev_proc * processors + p)];
   }
   // K^S as a double (it overflows 64 bits for large spaces).
   double tuple_count() const;

@@ -182,7 +182,9 @@ class XgboostEstimator final : public AccuracyEstimator {
     if (stitched < st_.min_stitched_samples) return model;  // documented fallback: the analytic estimate
     Features features(m);
     Booster booster(features, samples, model, st_);
+    AccuracyModel base = model;
     decompose(booster, model);
+    verify(booster, base, model);
     return model;
   }
 
@@ -217,6 +219,29 @@ class XgboostEstimator final : public AccuracyEstimator {
           std::size_t row = static_cast<std::size_t>(K + ((s - 1) * K + a) * K);
           model.pair[static_cast<std::size_t>((s * K + a) * K + b)] = y[row + static_cast<std::size_t>(b)] - y[row];
         }
+  }
+
+  // Checks the chain form on the first tuples of a fixed pseudo-random sequence: the
+  // decomposition must reproduce the booster's own predictions (up to float32 rounding).
+  static void verify(const Booster& booster, const AccuracyModel& base, const AccuracyModel& model) {
+    std::vector<std::vector<int>> tuples;
+    std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 64; ++i) {
+      std::vector<int> t(static_cast<std::size_t>(model.subgraphs));
+      for (auto& v : t) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        v = static_cast<int>((state >> 33) % static_cast<std::uint64_t>(model.variants));
+      }
+      tuples.push_back(t);
+    }
+    std::vector<double> direct = booster.trees(tuples);
+    for (std::size_t i = 0; i < tuples.size(); ++i) {
+      double chain = model.evaluate(tuples[i].data()) - base.evaluate(tuples[i].data());
+      if (std::abs(chain - direct[i]) > 1e-4) {
+        throw std::logic_error(fmt::format("xgboost ensemble is not a sum of adjacent-pair terms (tuple {}: {} vs {})", i,
+                                           chain, direct[i]));
+      }
+    }
   }
 
   Settings st_;
