@@ -56,7 +56,7 @@ std::vector<ProfileProblem> check_profile(const Profile& p) {
                                      zv.name, p.processors[q])});
         } else if (std::abs(sum - run->latency.mean_ms) > 1e-6 * std::max(1.0, run->latency.mean_ms)) {
           out.push_back({fmt::format("{}.runs", model_path(m)),
-                         fmt::format("subgraph latencies of variant '{}' on '{}' sum to {} ms, the whole-model run is {} ms",
+                         fmt::format("subgraph latencies of variant '{}' on '{}' sum to {:.6g} ms, the whole-model run is {:.6g} ms",
                                      zv.name, p.processors[q], sum, run->latency.mean_ms)});
         }
       }
