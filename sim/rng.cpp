@@ -4,6 +4,9 @@
 
 namespace sim {
 namespace {
+// 128-bit products for Lemire's bounded draw; __extension__ keeps -Wpedantic quiet about it.
+__extension__ typedef unsigned __int128 uint128;
+
 std::uint64_t splitmix64(std::uint64_t& x) {
   std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -41,12 +44,12 @@ Rng Rng::stream(std::uint64_t seed, std::uint64_t component_hash, std::uint64_t 
 }
 
 std::uint64_t Rng::below(std::uint64_t n) {
-  unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * n;
+  uint128 m = static_cast<uint128>(next_u64()) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
     const std::uint64_t threshold = (0 - n) % n;
     while (low < threshold) {
-      m = static_cast<unsigned __int128>(next_u64()) * n;
+      m = static_cast<uint128>(next_u64()) * n;
       low = static_cast<std::uint64_t>(m);
     }
   }
