@@ -16,6 +16,7 @@ import argparse
 import itertools
 import json
 import os
+import random
 import subprocess
 import tempfile
 
@@ -151,7 +152,39 @@ def main():
                  {"key": "seed", "values": [1, 2, 3]}],
         "metrics": metrics}
     json.dump(order_sweep, open(os.path.join(OUT, "sweep_order.json"), "w"), indent=1)
-    print(f"wrote {OUT}: base.json, slo_configs.json, sweep_main.json "
+    # Fig. 14 needs plans that change during a run: with one SLO configuration per run, each task
+    # uses one or two plans, which fit in any budget and make the budget moot. Here every run
+    # walks through all eight configurations (one every DURATION_S / 8 seconds), in one of four
+    # sequences, so the working set spans many subgraphs and the budget decides what stays loaded.
+    dynamic = json.loads(json.dumps(base))
+    dynamic["name"] = "paper-dynamic"
+    step = DURATION_S / len(SLO_CONFIGS)
+    names = list(SLO_CONFIGS)
+    rng = random.Random(7)
+    sequences = {"ascending": names, "descending": names[::-1],
+                 "shuffled-a": rng.sample(names, len(names)), "shuffled-b": rng.sample(names, len(names))}
+    seq_sets = {}
+    for label, seq in sequences.items():
+        overrides = {}
+        changes = []
+        for k, cname in enumerate(seq):
+            for i, t in enumerate(tasks):
+                slo = slo_doc["configs"][cname]["tasks"][t]
+                if k == 0:
+                    overrides[f"tasks.{i}.slo"] = slo
+                else:
+                    changes.append({"at": f"{k * step:g}s", "task": t, **slo})
+        overrides["slo_changes"] = changes
+        seq_sets[label] = overrides
+    json.dump(dynamic, open(os.path.join(OUT, "base_dynamic.json"), "w"), indent=1)
+    memory_sweep = {
+        "description": "Paper Fig. 14: memory budget vs violations when SLOs change during the run.",
+        "base": "base_dynamic.json",
+        "axes": [{"name": "sequence", "values": seq_sets}, {"name": "policy", "values": policies},
+                 {"name": "budget", "values": budgets}, {"key": "seed", "values": [1, 2, 3, 4, 5]}],
+        "metrics": metrics}
+    json.dump(memory_sweep, open(os.path.join(OUT, "sweep_memory.json"), "w"), indent=1)
+    print(f"wrote {OUT}: base.json, base_dynamic.json, slo_configs.json, sweep_memory.json, sweep_main.json "
           f"({len(slo_sets) * len(policies) * len(budgets) * len(orders) * 5} runs), sweep_order.json")
 
 
