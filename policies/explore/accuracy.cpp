@@ -67,15 +67,21 @@ int reference_variant(const hw::ModelProfile& m) {
   return best;
 }
 
-std::vector<double> subgraph_shares(const hw::ModelProfile& m) {
-  int ref = reference_variant(m);
-  std::vector<double> share(static_cast<std::size_t>(m.subgraph_count), 0.0);
-  double total = 0;
-  for (int s = 0; s < m.subgraph_count; ++s) {
-    share[static_cast<std::size_t>(s)] = static_cast<double>(m.unit_memory(ref, s).weights_bytes);
-    total += share[static_cast<std::size_t>(s)];
+std::vector<double> subgraph_shares(const hw::ModelProfile& m, ShareBy by) {
+  const std::size_t S = static_cast<std::size_t>(m.subgraph_count);
+  std::vector<double> share(S, 0.0);
+  const bool have_layers = !m.layers.empty() && m.subgraph_cuts.size() == S + 1;
+  if (by == ShareBy::kMacs && have_layers) {
+    for (std::size_t s = 0; s < S; ++s)
+      for (int l = m.subgraph_cuts[s]; l < m.subgraph_cuts[s + 1]; ++l)
+        share[s] += static_cast<double>(m.layers[static_cast<std::size_t>(l)].macs);
+  } else if (by != ShareBy::kUniform) {
+    int ref = reference_variant(m);
+    for (std::size_t s = 0; s < S; ++s) share[s] = static_cast<double>(m.unit_memory(ref, static_cast<int>(s)).weights_bytes);
   }
-  for (auto& x : share) x = total > 0 ? x / total : 1.0 / m.subgraph_count;
+  double total = 0;
+  for (double x : share) total += x;
+  for (auto& x : share) x = total > 0 ? x / total : 1.0 / static_cast<double>(S);
   return share;
 }
 

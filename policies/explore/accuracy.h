@@ -74,9 +74,12 @@ class MeasuredAccuracy {
 // example ones `stitchsim profile estimate` wrote) are not ground truth and are skipped.
 std::vector<AccuracySample> measured_samples(const hw::ModelProfile& m);
 
-// Share of each subgraph in the model: its weights over the whole model's, taken from the
-// reference (dense fp32, else the most accurate) variant; uniform when all weights are zero.
-std::vector<double> subgraph_shares(const hw::ModelProfile& m);
+// Share of each subgraph in the model, summing to 1. kMacs: its layers' MACs over the model's
+// (needs the profile's layer list and cuts; otherwise falls back to kWeightBytes). kWeightBytes:
+// its weight bytes in the reference (dense fp32, else the most accurate) variant. Uniform when
+// the chosen quantity is zero everywhere, or for kUniform.
+enum class ShareBy { kMacs, kWeightBytes, kUniform };
+std::vector<double> subgraph_shares(const hw::ModelProfile& m, ShareBy by = ShareBy::kMacs);
 // Index of the reference variant.
 int reference_variant(const hw::ModelProfile& m);
 

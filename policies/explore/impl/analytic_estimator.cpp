@@ -12,29 +12,34 @@ namespace {
 
 class AnalyticEstimator final : public AccuracyEstimator {
  public:
-  explicit AnalyticEstimator(bool uniform) : uniform_(uniform) {}
+  explicit AnalyticEstimator(ShareBy by) : by_(by) {}
   AccuracyModel fit(const hw::ModelProfile& m, const std::vector<AccuracySample>&) const override {
     AccuracyModel a;
     a.subgraphs = m.subgraph_count;
     a.variants = static_cast<int>(m.variants.size());
-    std::vector<double> w = uniform_ ? std::vector<double>(static_cast<std::size_t>(a.subgraphs), 1.0 / a.subgraphs)
-                                     : subgraph_shares(m);
+    std::vector<double> w = subgraph_shares(m, by_);
     for (int s = 0; s < a.subgraphs; ++s)
       for (const auto& z : m.variants) a.unit.push_back(w[static_cast<std::size_t>(s)] * z.accuracy);
     return a;
   }
 
  private:
-  bool uniform_;
+  ShareBy by_;
 };
 
 const sim::Registration<AccuracyEstimator> kRegistration{
     "analytic",
     "share-weighted mean of the chosen zoo variants' accuracies (additive; exact on the zoo diagonal)",
-    {sim::param_string("weights", "weights_bytes",
-                       "subgraph weights: each subgraph's share of the reference variant's weight bytes, or uniform",
-                       {"weights_bytes", "uniform"})},
-    [](const sim::Params& p) { return std::make_unique<AnalyticEstimator>(p.get_string("weights") == "uniform"); }};
+    {sim::param_string("weights", "macs",
+                       "subgraph weights: share of the model's MACs (needs the profile's layers; else weight bytes), "
+                       "share of the reference variant's weight bytes, or uniform",
+                       {"macs", "weights_bytes", "uniform"})},
+    [](const sim::Params& p) {
+      const std::string& w = p.get_string("weights");
+      return std::make_unique<AnalyticEstimator>(w == "macs" ? ShareBy::kMacs
+                                                 : w == "uniform" ? ShareBy::kUniform
+                                                                  : ShareBy::kWeightBytes);
+    }};
 
 }  // namespace
 }  // namespace policies::explore
