@@ -178,7 +178,6 @@ const char* kNcnnCommit = "a4d2ea1d";
 const char* kAihubCommit = "e39baf3b";
 const char* kAihubNewCommit = "52c080d2";
 const char* kRknnCommit = "bad6c733";
-const char* kEdgeCommit = "a450b967";
 
 Provenance prov(std::string kind, std::string source, std::string commit, std::string path, std::string method = "") {
   return Provenance{std::move(kind), std::move(source), std::move(method), std::move(commit), std::move(path)};
@@ -827,23 +826,23 @@ Profile import_sm8550(const std::string& data_dir, Report& report) {
                   {"wav2vec2", "huggingface_wavlm_base_plus"}};
   auto dir = [](const std::string& d) { return fs::path(d) / "public/ai-hub-models" / kAihubCommit; };
   auto job_ids = std::make_shared<std::set<std::string>>();
-  s.npu_rows = [dir, job_ids](const std::string& data, Report& report) {
+  s.npu_rows = [dir, job_ids](const std::string& data, Report& rep) {
     std::vector<NpuRow> out;
     for (const char* m : {"resnet101", "vit", "nomic_embed_text", "huggingface_wavlm_base_plus"}) {
-      auto rows = aihub_device_rows((dir(data) / m / "perf.yaml").string(), "Samsung Galaxy S23", report, *job_ids);
+      auto rows = aihub_device_rows((dir(data) / m / "perf.yaml").string(), "Samsung Galaxy S23", rep, *job_ids);
       for (auto& [precision, b] : rows) {
         std::string prec = precision == "float" ? "fp16" : precision == "w8a8" ? "int8" : "";
         if (prec.empty()) {
-          ++report.rejected["ai-hub precision not in the zoo (w8a16, w4a16)"];
+          ++rep.rejected["ai-hub precision not in the zoo (w8a16, w4a16)"];
           continue;
         }
-        ++report.accepted;
+        ++rep.accepted;
         out.push_back({m, prec, b});
       }
     }
     return out;
   };
-  s.npu_int8_ratio = [dir](const std::string& data, Report& report) -> std::pair<double, std::string> {
+  s.npu_int8_ratio = [dir](const std::string& data, Report& rep) -> std::pair<double, std::string> {
     std::vector<double> ratios;
     std::vector<std::string> models;
     std::vector<fs::path> dirs;
@@ -857,7 +856,7 @@ Profile import_sm8550(const std::string& data_dir, Report& report) {
       try {
         rows = aihub_device_rows((d / "perf.yaml").string(), "Samsung Galaxy S23", scratch, ids);
       } catch (const sim::ConfigError& e) {
-        report.notes.push_back(fmt::format("skipped unreadable {}: {}", (d / "perf.yaml").string(), e.what()));
+        rep.notes.push_back(fmt::format("skipped unreadable {}: {}", (d / "perf.yaml").string(), e.what()));
         continue;
       }
       if (rows.count("float") && rows.count("w8a8")) {
@@ -885,7 +884,7 @@ Profile import_rk3588(const std::string& data_dir, Report& report) {
   s.npu_roof = {1e12, 30e9};
   s.npu_source = {{"resnet101", "resnet50-v2-7"}, {"vit_small", "clip_images"}, {"bert_base", "clip_text"},
                   {"wav2vec2", "wav2vec2_base_960h_20s"}};
-  s.npu_rows = [](const std::string& data, Report& report) {
+  s.npu_rows = [](const std::string& data, Report& rep) {
     std::string file = (fs::path(data) / "public/rknn_model_zoo/README.md").string();
     std::vector<NpuRow> out;
     for (const auto& r : sources::read_rknn_readme(file, "RK3588")) {
@@ -899,7 +898,7 @@ Profile import_rk3588(const std::string& data_dir, Report& report) {
       n.row.provenance = prov("measured", fmt::format("rknn_model_zoo RK3588 single core, {} {} ({})", r.model, r.dtype,
                                                       r.rtf > 0 ? fmt::format("RTF {} on 20 s audio", num(r.rtf)) : fmt::format("{} FPS", num(r.fps))),
                               kRknnCommit, fmt::format("README.md:{}", r.line));
-      ++report.accepted;
+      ++rep.accepted;
       out.push_back(n);
     }
     return out;
