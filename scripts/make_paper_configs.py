@@ -48,9 +48,11 @@ TASK_GAP_S = 2.0   # tasks join one after another, this far apart
 DURATION_S = 12.0
 
 
-def reference(binary, base_path):
+def reference(binary, base_path, platform=None, profile=None):
     base = json.load(open(base_path))
     probe = json.loads(json.dumps(base))
+    if platform:
+        probe["platform"], probe["profile"] = platform, profile
     probe["duration"] = "20s"
     probe["variant_selector"] = {"name": "sv_ao"}
     probe["latency_model"] = {"name": "profile_table", "deterministic": True}
@@ -74,6 +76,21 @@ def reference(binary, base_path):
     # p50 at a trickle excludes the first request's weight loads.
     return {t["name"]: (summary["tasks"][t["name"]]["latency_ms"]["p50"],
                         summary["tasks"][t["name"]]["accuracy_mean"]) for t in base["tasks"]}
+
+
+def slo_overrides(tasks, ref):
+    """Override sets C1..C8 and their documentation, relative to the reference points `ref`."""
+    sets, doc = {}, {}
+    for name, (factor, margin) in SLO_CONFIGS.items():
+        overrides, entry = {}, {"latency_factor": factor, "accuracy_margin": margin, "tasks": {}}
+        for i, t in enumerate(tasks):
+            lat = round(ref[t][0] * factor, 3)
+            acc = round(max(0.0, ref[t][1] - margin), 4)
+            overrides[f"tasks.{i}.slo"] = {"latency_ms": lat, "min_accuracy": acc}
+            entry["tasks"][t] = {"latency_ms": lat, "min_accuracy": acc}
+        sets[name] = overrides
+        doc[name] = entry
+    return sets, doc
 
 
 def main():
@@ -152,6 +169,29 @@ def main():
                  {"key": "seed", "values": [1, 2, 3]}],
         "metrics": metrics}
     json.dump(order_sweep, open(os.path.join(OUT, "sweep_order.json"), "w"), indent=1)
+    # Fig. 10 per platform: each shipped SoC profile with a platform description, its C1..C8
+    # relative to that platform's own reference points (as the paper sets SLOs per device);
+    # tasks start together (one arrival order).
+    platforms = {
+        "sm8550": ("Snapdragon 8 Gen 2", "hw-models/platforms/snapdragon_8gen2.json", "hw-models/profiles/sm8550.h5"),
+        "rk3588": ("RK3588", "hw-models/platforms/rk3588.json", "hw-models/profiles/rk3588.h5"),
+    }
+    for key, (label, plat, prof) in platforms.items():
+        pref = reference(args.binary, args.base, os.path.join(ROOT, plat), os.path.join(ROOT, prof))
+        psets, pdoc = slo_overrides(tasks, pref)
+        slo_doc.setdefault("per_platform", {})[label] = {"reference": {t: list(v) for t, v in pref.items()},
+                                                          "configs": pdoc}
+        where = {"platform": os.path.relpath(os.path.join(ROOT, plat), OUT),
+                 "profile": os.path.relpath(os.path.join(ROOT, prof), OUT)}
+        sweep = {
+            "description": f"Paper Fig. 10 on {label}: violation rate per policy and SLO configuration.",
+            "base": "base.json",
+            "axes": [{"name": "platform", "values": {label: where}}, {"name": "slo", "values": psets},
+                     {"name": "policy", "values": policies}, {"key": "seed", "values": [1, 2, 3]}],
+            "metrics": metrics}
+        json.dump(sweep, open(os.path.join(OUT, f"sweep_platform_{key}.json"), "w"), indent=1)
+    json.dump(slo_doc, open(os.path.join(OUT, "slo_configs.json"), "w"), indent=1)
+
     # Fig. 14 needs plans that change during a run: with one SLO configuration per run, each task
     # uses one or two plans, which fit in any budget and make the budget moot. Here every run
     # walks through all eight configurations (one every DURATION_S / 8 seconds), in one of four
