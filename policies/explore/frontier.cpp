@@ -69,25 +69,52 @@ class Staircase {
   std::map<std::int64_t, double> steps_;
 };
 
+// "Is there an inserted point with activation <= act, weights <= w and accuracy >= acc?" over a
+// fixed set of activation levels: a Fenwick tree over the levels whose nodes are staircases, so
+// an insert or a query touches O(log levels) staircases.
+class DominanceIndex {
+ public:
+  explicit DominanceIndex(std::vector<std::int64_t> levels) : levels_(std::move(levels)), nodes_(levels_.size() + 1) {}
+  bool covers(std::int64_t act, std::int64_t w, double acc) const {
+    for (std::size_t i = level(act) + 1; i > 0; i -= i & (~i + 1))
+      if (nodes_[i].covers(w, acc)) return true;
+    return false;
+  }
+  void insert(std::int64_t act, std::int64_t w, double acc) {
+    for (std::size_t i = level(act) + 1; i < nodes_.size(); i += i & (~i + 1))
+      if (!nodes_[i].covers(w, acc)) nodes_[i].insert(w, acc);
+  }
+
+ private:
+  std::size_t level(std::int64_t act) const {
+    return static_cast<std::size_t>(std::lower_bound(levels_.begin(), levels_.end(), act) - levels_.begin());
+  }
+  std::vector<std::int64_t> levels_;
+  std::vector<Staircase> nodes_;  // [1..levels]
+};
+
+// The sorted distinct activation values of some nodes.
+template <class Range, class Get>
+std::vector<std::int64_t> activation_levels(const Range& r, Get get) {
+  std::vector<std::int64_t> acts;
+  for (const auto& x : r)
+    if (std::find(acts.begin(), acts.end(), get(x)) == acts.end()) acts.push_back(get(x));
+  std::sort(acts.begin(), acts.end());
+  return acts;
+}
+
 // Keeps the nodes no other node weakly dominates in (acc up, lat, w, act down); of equal nodes
 // the first in node_order. A sweep in node_order sees every possible dominator before the node
-// it dominates; one staircase per activation level (holding the kept nodes with activation at
-// most that level) answers "is there a kept node with weights <= w, activation <= act and
-// accuracy >= acc".
+// it dominates; a DominanceIndex of the kept nodes answers "is there a kept node with weights
+// <= w, activation <= act and accuracy >= acc".
 std::vector<Node> filter(std::vector<Node>& c) {
   std::sort(c.begin(), c.end(), node_order);
-  std::vector<std::int64_t> acts;
-  for (const auto& n : c)
-    if (std::find(acts.begin(), acts.end(), n.act) == acts.end()) acts.push_back(n.act);
-  std::sort(acts.begin(), acts.end());
-  std::vector<Staircase> levels(acts.size());
+  DominanceIndex index(activation_levels(c, [](const Node& n) { return n.act; }));
   std::vector<Node> kept;
   for (const auto& n : c) {
-    std::size_t ar = static_cast<std::size_t>(std::lower_bound(acts.begin(), acts.end(), n.act) - acts.begin());
-    if (levels[ar].covers(n.w, n.acc)) continue;
+    if (index.covers(n.act, n.w, n.acc)) continue;
     kept.push_back(n);
-    for (std::size_t d = ar; d < levels.size(); ++d)
-      if (d == ar || !levels[d].covers(n.w, n.acc)) levels[d].insert(n.w, n.acc);
+    index.insert(n.act, n.w, n.acc);
   }
   return kept;
 }
@@ -279,26 +306,17 @@ void prune_across_groups(const StitchSpace& sp, const PlacementAutomaton& au, co
       const Node &x = layer.nodes[a], &y = layer.nodes[b];
       return x.lat != y.lat ? x.lat < y.lat : a < b;
     });
-    std::vector<std::int64_t> acts;
-    for (std::size_t i : idx)
-      if (std::find(acts.begin(), acts.end(), layer.nodes[i].act) == acts.end()) acts.push_back(layer.nodes[i].act);
-    std::sort(acts.begin(), acts.end());
-    std::vector<Staircase> levels(acts.size());
+    DominanceIndex index(activation_levels(idx, [&](std::size_t i) { return layer.nodes[i].act; }));
     std::size_t ready = 0;  // idx[0, ready) are decided and, if kept, inserted
     for (std::size_t k = 0; k < idx.size(); ++k) {
       const Node& b = layer.nodes[idx[k]];
       // Insert decided nodes A with A.lat + lat_margin <= b.lat (only nodes before k are decided).
       while (ready < k && layer.nodes[idx[ready]].lat + lat_margin <= b.lat) {
         const Node& a = layer.nodes[idx[ready]];
-        if (!drop[idx[ready]]) {
-          std::size_t ar = static_cast<std::size_t>(std::lower_bound(acts.begin(), acts.end(), a.act) - acts.begin());
-          for (std::size_t d = ar; d < levels.size(); ++d)
-            if (!levels[d].covers(a.w, a.acc - acc_margin)) levels[d].insert(a.w, a.acc - acc_margin);
-        }
+        if (!drop[idx[ready]]) index.insert(a.act, a.w, a.acc - acc_margin);
         ++ready;
       }
-      std::size_t br = static_cast<std::size_t>(std::lower_bound(acts.begin(), acts.end(), b.act) - acts.begin());
-      if (levels[br].covers(b.w, b.acc)) {
+      if (index.covers(b.act, b.w, b.acc)) {
         drop[idx[k]] = true;
         any_dropped = true;
       }
