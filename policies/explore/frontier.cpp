@@ -48,25 +48,90 @@ bool node_order(const Node& a, const Node& b) {
   return a.p < b.p;
 }
 
-// The 2-D Pareto staircase of (weights down, accuracy up) of the points inserted so far: keys
-// increase in weights and values strictly increase in accuracy.
+// The 2-D Pareto staircase of (weights down, accuracy up) of the points inserted so far: weights
+// increase and accuracy strictly increases along it. Stored as a list of sorted blocks (a flat
+// B-tree of height two) because the filter's time goes into these lookups and a node-based map
+// spends it chasing pointers.
 class Staircase {
  public:
   // True when an inserted point has weights <= w and accuracy >= acc.
   bool covers(std::int64_t w, double acc) const {
-    auto it = steps_.upper_bound(w);
-    if (it == steps_.begin()) return false;
-    return std::prev(it)->second >= acc;
+    std::size_t b = block_of(w);
+    if (b == kNone) return false;
+    const Block& k = blocks_[b];
+    std::size_t i = static_cast<std::size_t>(std::upper_bound(k.w.begin(), k.w.end(), w) - k.w.begin());
+    return k.acc[i - 1] >= acc;
   }
   // Inserts a point that covers() reported uncovered, removing the steps it dominates.
   void insert(std::int64_t w, double acc) {
-    auto it = steps_.insert_or_assign(w, acc).first;
-    auto next = std::next(it);
-    while (next != steps_.end() && next->second <= acc) next = steps_.erase(next);
+    std::size_t b = block_of(w);
+    if (b == kNone) {
+      if (blocks_.empty()) {
+        blocks_.push_back(Block{});
+        first_.push_back(w);
+      }
+      b = 0;
+    }
+    Block& k = blocks_[b];
+    std::size_t i = static_cast<std::size_t>(std::upper_bound(k.w.begin(), k.w.end(), w) - k.w.begin());
+    std::size_t pos;
+    if (i > 0 && k.w[i - 1] == w) {
+      pos = i - 1;
+      k.acc[pos] = acc;
+    } else {
+      k.w.insert(k.w.begin() + static_cast<std::ptrdiff_t>(i), w);
+      k.acc.insert(k.acc.begin() + static_cast<std::ptrdiff_t>(i), acc);
+      pos = i;
+    }
+    first_[b] = k.w.front();
+    // Remove later steps with accuracy <= acc: the rest of this block, whole blocks, then the
+    // front of the next block.
+    std::size_t j = pos + 1;
+    while (j < k.w.size() && k.acc[j] <= acc) ++j;
+    const bool reached_end = j == k.w.size();
+    k.w.erase(k.w.begin() + static_cast<std::ptrdiff_t>(pos + 1), k.w.begin() + static_cast<std::ptrdiff_t>(j));
+    k.acc.erase(k.acc.begin() + static_cast<std::ptrdiff_t>(pos + 1), k.acc.begin() + static_cast<std::ptrdiff_t>(j));
+    if (reached_end) {
+      std::size_t n = b + 1;
+      while (n < blocks_.size() && blocks_[n].acc.back() <= acc) ++n;
+      blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(b + 1), blocks_.begin() + static_cast<std::ptrdiff_t>(n));
+      first_.erase(first_.begin() + static_cast<std::ptrdiff_t>(b + 1), first_.begin() + static_cast<std::ptrdiff_t>(n));
+      if (b + 1 < blocks_.size()) {
+        Block& nx = blocks_[b + 1];
+        std::size_t m = 0;
+        while (m < nx.w.size() && nx.acc[m] <= acc) ++m;
+        nx.w.erase(nx.w.begin(), nx.w.begin() + static_cast<std::ptrdiff_t>(m));
+        nx.acc.erase(nx.acc.begin(), nx.acc.begin() + static_cast<std::ptrdiff_t>(m));
+        first_[b + 1] = nx.w.front();  // not empty: its last step has accuracy > acc
+      }
+    }
+    if (blocks_[b].w.size() > 2 * kBlock) split(b);
   }
 
  private:
-  std::map<std::int64_t, double> steps_;
+  static constexpr std::size_t kBlock = 256;
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  struct Block {
+    std::vector<std::int64_t> w;
+    std::vector<double> acc;
+  };
+  // The block holding the last step with weights <= w, or kNone.
+  std::size_t block_of(std::int64_t w) const {
+    std::size_t b = static_cast<std::size_t>(std::upper_bound(first_.begin(), first_.end(), w) - first_.begin());
+    return b == 0 ? kNone : b - 1;
+  }
+  void split(std::size_t b) {
+    Block tail;
+    Block& k = blocks_[b];
+    tail.w.assign(k.w.begin() + static_cast<std::ptrdiff_t>(kBlock), k.w.end());
+    tail.acc.assign(k.acc.begin() + static_cast<std::ptrdiff_t>(kBlock), k.acc.end());
+    k.w.resize(kBlock);
+    k.acc.resize(kBlock);
+    first_.insert(first_.begin() + static_cast<std::ptrdiff_t>(b + 1), tail.w.front());
+    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(b + 1), std::move(tail));
+  }
+  std::vector<Block> blocks_;
+  std::vector<std::int64_t> first_;  // first weights of each block
 };
 
 // "Is there an inserted point with activation <= act, weights <= w and accuracy >= acc?" over a

@@ -212,7 +212,9 @@ INSTANTIATE_TEST_SUITE_P(
                       FrontierCase{5, 4, ex::PlacementRule::kContiguous, true, false},
                       FrontierCase{4, 5, ex::PlacementRule::kAny, true, true},
                       FrontierCase{3, 6, ex::PlacementRule::kOnePerProcessor, false, true},
-                      FrontierCase{1, 7, ex::PlacementRule::kAny, false, false}));
+                      FrontierCase{1, 7, ex::PlacementRule::kAny, false, false},
+                      // Large enough for multi-block staircases in the dominance filter.
+                      FrontierCase{5, 8, ex::PlacementRule::kAny, false, true}));
 
 TEST(ExploreFrontier, IdenticalAtAnyThreadCount) {
   SyntheticOptions o;
