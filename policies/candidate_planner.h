@@ -35,6 +35,18 @@ class CandidatePlanner : public VariantSelector {
   std::uint64_t replans_ = 0;
 };
 
+// The joint, load-aware choice (choose_joint) over the candidate set: SparseLoom over stitched
+// variants, AV over the zoo's own variants.
+class JointPlanner final : public CandidatePlanner {
+ public:
+  using CandidatePlanner::CandidatePlanner;
+
+ protected:
+  std::vector<int> decide(const SystemView& view, const std::vector<TaskDemand>& demands) override {
+    return choose_joint(view, demands);
+  }
+};
+
 // Parameters every candidate planner declares.
 std::vector<sim::ParamSpec> planner_params();
 CandidateOptions planner_options(const sim::Params& p, bool stitched);

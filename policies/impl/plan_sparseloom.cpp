@@ -7,19 +7,9 @@
 namespace policies {
 namespace {
 
-class SparseLoom final : public CandidatePlanner {
- public:
-  using CandidatePlanner::CandidatePlanner;
-
- protected:
-  std::vector<int> decide(const SystemView& view, const std::vector<TaskDemand>& d) override {
-    return choose_joint(view, d);
-  }
-};
-
 const sim::Registration<VariantSelector> kRegistration{
     "sparseloom", "SparseLoom: stitched variant + placement per task, chosen jointly under load (meets SLOs, max throughput)",
-    planner_params(), [](const sim::Params& p) { return std::make_unique<SparseLoom>(planner_options(p, true)); }};
+    planner_params(), [](const sim::Params& p) { return std::make_unique<JointPlanner>(planner_options(p, true)); }};
 
 }  // namespace
 }  // namespace policies
