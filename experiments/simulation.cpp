@@ -77,18 +77,14 @@ std::int32_t Simulation::intern(const policies::Plan& plan, int task) {
   return id;
 }
 
-sim::Time Simulation::boundary_delay(int model, int prev_variant, int variant, int processor) const {
+sim::Time Simulation::boundary_delay(int model, int subgraph, int prev_variant, int variant, int processor) const {
   const auto& m = exp_.profile->models[static_cast<std::size_t>(model)];
   const std::string& from = m.variants[static_cast<std::size_t>(prev_variant)].precision;
   const std::string& to = m.variants[static_cast<std::size_t>(variant)].precision;
   if (from == to) return sim::Time::zero();
-  for (const auto& b : exp_.profile->boundary_costs) {
-    if (b.kind == "precision" && b.from == from && b.to == to &&
-        (b.processor.empty() || b.processor == exp_.platform.processors[static_cast<std::size_t>(processor)].name)) {
-      return sim::from_ms(b.fixed_ms);
-    }
-  }
-  return sim::from_ms(exp_.precision_change_ms);
+  double ms = hw::precision_change_ms(*exp_.profile, model, subgraph, from, to,
+                                      exp_.platform.processors[static_cast<std::size_t>(processor)].name);
+  return sim::from_ms(ms >= 0 ? ms : exp_.precision_change_ms);
 }
 
 Simulation::~Simulation() = default;
@@ -202,7 +198,7 @@ void Simulation::decide() {
     spec.prev_processor = j.prev_processor;
     if (j.subgraph > 0) {
       int prev_variant = plans_[static_cast<std::size_t>(rec.plan)].variant[static_cast<std::size_t>(j.subgraph - 1)];
-      spec.boundary_delay = boundary_delay(j.model, prev_variant, j.variant, a.processor);
+      spec.boundary_delay = boundary_delay(j.model, j.subgraph, prev_variant, j.variant, a.processor);
     }
     soc_->submit(spec);
   }

@@ -79,7 +79,9 @@ class Simulation final : public policies::SystemView, public hw::SocListener {
   void drop(std::uint64_t request, const char* reason);
   std::int32_t intern(const policies::Plan& plan, int task);
   void preload();
-  sim::Time boundary_delay(int model, int prev_variant, int variant, int processor) const;
+  // Precision-conversion wait entering `subgraph` (same rule as the explorer's, see
+  // hw::precision_change_ms; the experiment's precision_change_ms where the profile has none).
+  sim::Time boundary_delay(int model, int subgraph, int prev_variant, int variant, int processor) const;
 
   const Experiment& exp_;
   sim::Engine engine_;

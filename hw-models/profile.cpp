@@ -594,4 +594,20 @@ void write_profile_json(const Profile& profile, const std::string& file) {
 
 void write_profile_h5(const Profile& profile, const std::string& file) { write_json_h5(to_json(profile), file); }
 
+double precision_change_ms(const Profile& profile, int model, int s, const std::string& from, const std::string& to,
+                           const std::string& processor) {
+  const ModelProfile& m = profile.models[static_cast<std::size_t>(model)];
+  double boundary_mb = 0;
+  if (!m.layers.empty() && m.subgraph_cuts.size() == static_cast<std::size_t>(m.subgraph_count + 1)) {
+    int last = m.subgraph_cuts[static_cast<std::size_t>(s)] - 1;
+    if (last >= 0) boundary_mb = static_cast<double>(m.layers[static_cast<std::size_t>(last)].activation_bytes) / 1e6;
+  }
+  for (const auto& bc : profile.boundary_costs) {
+    if (bc.kind != "precision" || bc.from != from || bc.to != to) continue;
+    if (!bc.processor.empty() && bc.processor != processor) continue;
+    return bc.fixed_ms + bc.ms_per_mb * boundary_mb;
+  }
+  return -1;
+}
+
 }  // namespace hw

@@ -163,6 +163,15 @@ struct Profile {
   bool operator==(const Profile& o) const;
 };
 
+// Conversion cost in ms entering subgraph `s` (s >= 1) of `model` when the precision changes
+// from `from` to `to` and the receiving subgraph runs on `processor`: the profile's boundary cost
+// of kind "precision" for that pair (an entry without a processor applies to all), fixed_ms +
+// ms_per_mb * MB crossing the boundary (the output of the last layer before it, when the profile
+// has layers; else 0). Returns -1 when the profile has no such entry. The simulator and the
+// explorer both use this, so their latencies agree.
+double precision_change_ms(const Profile& profile, int model, int s, const std::string& from, const std::string& to,
+                           const std::string& processor);
+
 // Reads the JSON form. Every problem (missing key, negative or NaN value, unknown processor or
 // variant, subgraph out of range, duplicate entry) is a ConfigError naming file and JSON path.
 Profile read_profile_json(const std::string& file);

@@ -143,22 +143,16 @@ StitchSpace build_space(const hw::Profile& profile, int model, const hw::Platfor
   sp.precision_change_ns.assign(static_cast<std::size_t>(S * kPrecisions * kPrecisions * P), 0);
   const char* names[kPrecisions] = {"fp32", "fp16", "int8"};
   for (int s = 1; s < S; ++s) {
-    double boundary_mb = 0;
-    if (!m.layers.empty() && m.subgraph_cuts.size() == static_cast<std::size_t>(S + 1)) {
-      int last = m.subgraph_cuts[static_cast<std::size_t>(s)] - 1;
-      if (last >= 0) boundary_mb = static_cast<double>(m.layers[static_cast<std::size_t>(last)].activation_bytes) / 1e6;
-    }
     for (int a = 0; a < kPrecisions; ++a)
       for (int b = 0; b < kPrecisions; ++b) {
         if (a == b) continue;
         for (int p = 0; p < P; ++p) {
+          double ms = hw::precision_change_ms(profile, model, s, names[a], names[b],
+                                              sp.processor_names[static_cast<std::size_t>(p)]);
           std::int64_t ns = default_ns;
-          for (const auto& bc : profile.boundary_costs) {
-            if (bc.kind != "precision" || bc.from != names[a] || bc.to != names[b]) continue;
-            if (!bc.processor.empty() && bc.processor != sp.processor_names[static_cast<std::size_t>(p)]) continue;
-            ns = std::llround((bc.fixed_ms + bc.ms_per_mb * boundary_mb) * 1e6);
+          if (ms >= 0) {
+            ns = std::llround(ms * 1e6);
             ++sp.precision_changes_from_profile;
-            break;
           }
           sp.precision_change_ns[static_cast<std::size_t>(((s * kPrecisions + a) * kPrecisions + b) * P + p)] = ns;
         }
