@@ -124,18 +124,9 @@ def main():
     json.dump(base, open(os.path.join(OUT, "base.json"), "w"), indent=1)
 
     tasks = [t["name"] for t in base["tasks"]]
-    slo_sets, slo_doc = {}, {"reference": {}, "configs": {}}
-    for t in tasks:
-        slo_doc["reference"][t] = {"latency_ms": round(ref[t][0], 4), "accuracy": round(ref[t][1], 4)}
-    for name, (factor, margin) in SLO_CONFIGS.items():
-        overrides, doc = {}, {"latency_factor": factor, "accuracy_margin": margin, "tasks": {}}
-        for i, t in enumerate(tasks):
-            lat = round(ref[t][0] * factor, 3)
-            acc = round(max(0.0, ref[t][1] - margin), 4)
-            overrides[f"tasks.{i}.slo"] = {"latency_ms": lat, "min_accuracy": acc}
-            doc["tasks"][t] = {"latency_ms": lat, "min_accuracy": acc}
-        slo_sets[name] = overrides
-        slo_doc["configs"][name] = doc
+    slo_sets, configs_doc = slo_overrides(tasks, ref)
+    slo_doc = {"reference": {t: {"latency_ms": round(ref[t][0], 4), "accuracy": round(ref[t][1], 4)} for t in tasks},
+               "configs": configs_doc}
     json.dump(slo_doc, open(os.path.join(OUT, "slo_configs.json"), "w"), indent=1)
 
     orders = {}
