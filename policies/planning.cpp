@@ -207,17 +207,12 @@ std::vector<int> choose_joint(const SystemView& view, const std::vector<TaskDema
   for (int t = 0; t < T; ++t) {
     const auto& d = demands[static_cast<std::size_t>(t)];
     if (!d.active) continue;
-    int best = -1;
-    for (int i = 0; i < static_cast<int>(d.candidates->size()); ++i) {
-      const Candidate& c = (*d.candidates)[static_cast<std::size_t>(i)];
-      if (best < 0) {
-        best = i;
-        continue;
-      }
-      const Candidate& b = (*d.candidates)[static_cast<std::size_t>(best)];
-      bool c_ok = c.plan.accuracy >= d.slo.min_accuracy, b_ok = b.plan.accuracy >= d.slo.min_accuracy;
-      if (c_ok != b_ok ? c_ok : (c_ok ? c.latency_ns < b.latency_ns : c.plan.accuracy > b.plan.accuracy)) best = i;
-    }
+    const double min_acc = d.slo.min_accuracy;
+    int best = best_candidate(*d.candidates, [min_acc](const Candidate& c, const Candidate& b) {
+      bool c_ok = c.plan.accuracy >= min_acc, b_ok = b.plan.accuracy >= min_acc;
+      if (c_ok != b_ok) return c_ok;
+      return c_ok ? c.latency_ns < b.latency_ns : c.plan.accuracy > b.plan.accuracy;
+    });
     choice[static_cast<std::size_t>(t)] = best;
   }
   std::vector<double> util(static_cast<std::size_t>(P), 0.0);

@@ -55,6 +55,17 @@ struct TaskDemand {
   bool active = true;
 };
 
+// Index of the best candidate by `better(a, b)` ("a is better than b"); the first of equals
+// wins, so choices are deterministic. -1 when there is none.
+template <class Better>
+int best_candidate(const std::vector<Candidate>& candidates, Better better) {
+  int best = -1;
+  for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
+    if (best < 0 || better(candidates[static_cast<std::size_t>(i)], candidates[static_cast<std::size_t>(best)])) best = i;
+  }
+  return best;
+}
+
 // Index of the chosen candidate per task (-1 for inactive tasks). Minimises, in order: the number
 // of violated SLOs (accuracy and predicted latency under load, counted separately), the
 // bottleneck utilisation, and the total predicted latency. Coordinate descent from each task's

@@ -60,6 +60,20 @@ memory reordered(const memory::desc& user_md, const void* data, const memory::de
 
 memory scratch_mem(const memory::desc& md, void* p) { return memory(md, engine(), p); }
 
+// Runs a primitive with weights and bias (convolution, matmul) on caller-owned buffers and waits.
+template <class Pd, class Prim>
+void execute_weighted(const Pd& pd, const Prim& prim, const memory& weights, const memory& bias, const void* src,
+                      void* dst, void* scratch) {
+  memory s(pd.src_desc(), engine(), const_cast<void*>(src));
+  memory d(pd.dst_desc(), engine(), dst);
+  prim.execute(stream(), {{DNNL_ARG_SRC, s},
+                          {DNNL_ARG_WEIGHTS, weights},
+                          {DNNL_ARG_BIAS, bias},
+                          {DNNL_ARG_DST, d},
+                          {DNNL_ARG_SCRATCHPAD, scratch_mem(pd.scratchpad_desc(), scratch)}});
+  stream().wait();
+}
+
 // The weight codes and epilogue of one layer: fp32 passes through; int8 quantizes per row.
 struct LayerWeights {
   std::vector<float> w_f32, bias;
@@ -116,14 +130,7 @@ ConvOp::ConvOp(int batch, const Shape& in, const Conv& c, bool int8, const Epilo
 ConvOp::~ConvOp() = default;
 
 void ConvOp::run(const void* src, void* dst, void* scratch) const {
-  memory s(impl_->pd.src_desc(), engine(), const_cast<void*>(src));
-  memory d(impl_->pd.dst_desc(), engine(), dst);
-  impl_->prim.execute(stream(), {{DNNL_ARG_SRC, s},
-                                 {DNNL_ARG_WEIGHTS, impl_->weights},
-                                 {DNNL_ARG_BIAS, impl_->bias},
-                                 {DNNL_ARG_DST, d},
-                                 {DNNL_ARG_SCRATCHPAD, scratch_mem(impl_->pd.scratchpad_desc(), scratch)}});
-  stream().wait();
+  execute_weighted(impl_->pd, impl_->prim, impl_->weights, impl_->bias, src, dst, scratch);
 }
 std::size_t ConvOp::weights_bytes() const {
   return impl_->pd.weights_desc().get_size() + impl_->bias.get_desc().get_size();
@@ -156,14 +163,7 @@ LinearOp::LinearOp(std::int64_t rows, const Linear& l, bool int8, const Epilogue
 LinearOp::~LinearOp() = default;
 
 void LinearOp::run(const void* src, void* dst, void* scratch) const {
-  memory s(impl_->pd.src_desc(), engine(), const_cast<void*>(src));
-  memory d(impl_->pd.dst_desc(), engine(), dst);
-  impl_->prim.execute(stream(), {{DNNL_ARG_SRC, s},
-                                 {DNNL_ARG_WEIGHTS, impl_->weights},
-                                 {DNNL_ARG_BIAS, impl_->bias},
-                                 {DNNL_ARG_DST, d},
-                                 {DNNL_ARG_SCRATCHPAD, scratch_mem(impl_->pd.scratchpad_desc(), scratch)}});
-  stream().wait();
+  execute_weighted(impl_->pd, impl_->prim, impl_->weights, impl_->bias, src, dst, scratch);
 }
 std::size_t LinearOp::weights_bytes() const {
   return impl_->pd.weights_desc().get_size() + impl_->bias.get_desc().get_size();

@@ -15,20 +15,10 @@ class SingleVariant final : public CandidatePlanner {
   std::vector<int> decide(const SystemView&, const std::vector<TaskDemand>& demands) override {
     std::vector<int> out;
     for (const auto& d : demands) {
-      int best = -1;
-      for (int i = 0; i < static_cast<int>(d.candidates->size()); ++i) {
-        const Candidate& c = (*d.candidates)[static_cast<std::size_t>(i)];
-        if (best < 0) {
-          best = i;
-          continue;
-        }
-        const Candidate& b = (*d.candidates)[static_cast<std::size_t>(best)];
-        bool better = ao_ ? (c.plan.accuracy > b.plan.accuracy ||
-                             (c.plan.accuracy == b.plan.accuracy && c.latency_ns < b.latency_ns))
-                          : (c.latency_ns < b.latency_ns ||
-                             (c.latency_ns == b.latency_ns && c.plan.accuracy > b.plan.accuracy));
-        if (better) best = i;
-      }
+      int best = best_candidate(*d.candidates, [this](const Candidate& c, const Candidate& b) {
+        if (ao_) return c.plan.accuracy > b.plan.accuracy || (c.plan.accuracy == b.plan.accuracy && c.latency_ns < b.latency_ns);
+        return c.latency_ns < b.latency_ns || (c.latency_ns == b.latency_ns && c.plan.accuracy > b.plan.accuracy);
+      });
       out.push_back(best);
     }
     return out;
