@@ -31,7 +31,7 @@ int Platform::find(const std::string& n) const {
 }
 
 Platform read_platform(const sim::ConfigNode& node) {
-  node.expect_keys({"name", "processors", "memory", "handoff_ms", "notes"});
+  node.expect_keys({"name", "processors", "memory", "handoff_ms", "dispatch_ms", "cache_model", "notes"});
   Platform p;
   p.name = node.get_string("name", "platform");
   auto procs = node.at("processors");
@@ -69,12 +69,24 @@ Platform read_platform(const sim::ConfigNode& node) {
       auto arrow = key.find("->");
       int from = arrow == std::string::npos ? -1 : p.find(key.substr(0, arrow));
       int to = arrow == std::string::npos ? -1 : p.find(key.substr(arrow + 2));
-      if (from < 0 || to < 0 || from == to) {
-        h.at(key).fail("expected \"FROM->TO\" naming two different processors of this platform");
-      }
+      if (from < 0 || to < 0) h.at(key).fail("expected \"FROM->TO\" naming processors of this platform");
       p.handoff[from][to] = sim::from_ms(h.at(key).as_double(0.0));
     }
   }
+  if (node.has("dispatch_ms")) {
+    auto d = node.at("dispatch_ms");
+    d.expect_object();
+    p.dispatch.assign(n, sim::from_ms(d.get_double("default", 0.0, 0.0)));
+    for (const auto& key : d.keys()) {
+      if (key == "default") continue;
+      int to = p.find(key);
+      if (to < 0) d.at(key).fail("not a processor of this platform");
+      p.dispatch[static_cast<std::size_t>(to)] = sim::from_ms(d.at(key).as_double(0.0));
+    }
+  }
+  sim::ConfigNode cache = node.has("cache_model") ? node.at("cache_model")
+                                                  : sim::ConfigNode(sim::Json{{"name", "none"}}, node.file(), node.path() + ".cache_model");
+  p.cache = make_cache_model(cache, &p.cache_resolved);
   return p;
 }
 
@@ -86,12 +98,20 @@ sim::Json to_json(const Platform& p) {
   sim::Json handoff = sim::Json::object();
   for (std::size_t i = 0; i < p.processors.size(); ++i)
     for (std::size_t j = 0; j < p.processors.size(); ++j)
-      if (i != j) handoff[p.processors[i].name + "->" + p.processors[j].name] = p.handoff[i][j].to_ms();
-  return {{"name", p.name},
-          {"processors", procs},
-          {"memory", {{"capacity_bytes", p.memory_capacity_bytes},
-                      {"load_bandwidth_bytes_per_s", p.load_bandwidth_bytes_per_s}}},
-          {"handoff_ms", handoff}};
+      if (i != j || p.handoff[i][j] != sim::Time::zero())
+        handoff[p.processors[i].name + "->" + p.processors[j].name] = p.handoff[i][j].to_ms();
+  sim::Json out = {{"name", p.name},
+                   {"processors", procs},
+                   {"memory", {{"capacity_bytes", p.memory_capacity_bytes},
+                               {"load_bandwidth_bytes_per_s", p.load_bandwidth_bytes_per_s}}},
+                   {"handoff_ms", handoff}};
+  if (!p.dispatch.empty()) {
+    sim::Json dispatch = sim::Json::object();
+    for (std::size_t i = 0; i < p.processors.size(); ++i) dispatch[p.processors[i].name] = p.dispatch[i].to_ms();
+    out["dispatch_ms"] = dispatch;
+  }
+  if (p.cache_resolved != sim::Json{{"name", "none"}}) out["cache_model"] = p.cache_resolved;
+  return out;
 }
 
 }  // namespace hw

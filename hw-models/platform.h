@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "hw-models/cache_model.h"
 #include "sim/config.h"
 #include "sim/time.h"
 
@@ -25,19 +27,31 @@ struct Platform {
   std::int64_t memory_capacity_bytes = 0;
   // Used when a profile entry has no load time: load_ns = bytes / bandwidth.
   double load_bandwidth_bytes_per_s = 1e9;
-  // handoff[from][to]: cost of passing a request's activations from one processor to another
-  // (zero on the diagonal).
+  // handoff[from][to]: cost of passing a request's activations from one processor to the next
+  // subgraph's (zero on the diagonal unless given: a runtime may pay a thread hand-off even
+  // when the next subgraph stays on the same processor).
   std::vector<std::vector<sim::Time>> handoff;
+  // dispatch[to]: cost between a request's arrival and the start of its first subgraph on `to`
+  // (the runtime waking up and handing the request over); empty means zero.
+  std::vector<sim::Time> dispatch;
+  // How idle units slow down (cache_model.h); never null after read_platform ("none").
+  std::shared_ptr<const CacheModel> cache;
+  sim::Json cache_resolved = sim::Json{{"name", "none"}};
 
   // Index of a processor by name, or -1.
   int find(const std::string& name) const;
+  // Cost before a job on `to` may execute, after its predecessor on `from` finished (from < 0:
+  // the request's first subgraph, paying the dispatch cost).
   sim::Time handoff_cost(int from, int to) const {
-    return (from < 0 || from == to) ? sim::Time::zero() : handoff[from][to];
+    if (from < 0) return dispatch.empty() ? sim::Time::zero() : dispatch[static_cast<std::size_t>(to)];
+    return handoff[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)];
   }
 };
 
 // Reads {"name", "processors": [{"name","kind","slots"}], "memory": {"capacity_bytes",
-// "load_bandwidth_bytes_per_s"}, "handoff_ms": {"default": x, "cpu->gpu": y, ...}}.
+// "load_bandwidth_bytes_per_s"}, "handoff_ms": {"default": x, "cpu->gpu": y, "cpu->cpu": z, ...},
+// "dispatch_ms": {"default": x, "cpu": y}, "cache_model": {"name": "none" | ...}}. "default" of
+// handoff_ms applies between different processors; the diagonal is zero unless named.
 Platform read_platform(const sim::ConfigNode& node);
 sim::Json to_json(const Platform& platform);
 

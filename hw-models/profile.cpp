@@ -161,7 +161,7 @@ int read_layer_key(const sim::ConfigNode& node, const ModelProfile& m) {
   return l;
 }
 
-const std::vector<std::string> kLatencyKeys = {"mean_ms", "stddev_ms", "min_ms", "max_ms", "count", "samples_ms", "provenance"};
+const std::vector<std::string> kLatencyKeys = {"mean_ms", "stddev_ms", "min_ms", "max_ms", "count", "samples_ms", "cold_mean_ms", "provenance"};
 
 std::vector<std::string> with_latency_keys(std::vector<std::string> keys) {
   keys.insert(keys.end(), kLatencyKeys.begin(), kLatencyKeys.end());
@@ -196,6 +196,7 @@ LatencyDist read_latency(const sim::ConfigNode& e) {
     d.count = e.get_int("count", 0);
     if (d.count < 0) e.at("count").fail("must not be negative");
   }
+  d.cold_mean_ms = e.get_double("cold_mean_ms", 0.0, 0.0);
   d.provenance = read_optional_provenance(e, "provenance");
   return d;
 }
@@ -436,6 +437,7 @@ void put_latency(sim::Json& j, const LatencyDist& d) {
     if (d.max_ms != 0) j["max_ms"] = d.max_ms;
     if (d.count != 0) j["count"] = d.count;
   }
+  if (d.cold_mean_ms != 0) j["cold_mean_ms"] = d.cold_mean_ms;
   if (!is_default(d.provenance)) j["provenance"] = provenance_json(d.provenance);
 }
 

@@ -43,6 +43,9 @@ struct LatencyDist {
   std::vector<double> samples_ms;  // when present, latency is drawn from these
   Provenance provenance;
   std::int64_t count = 0;  // measurements behind mean/min/max (0: unknown); samples_ms.size() when sampled
+  // Mean latency when the unit starts after a long idle time, its weights no longer cached
+  // (0: not measured). Cache models (cache_model.h) interpolate between mean_ms and this.
+  double cold_mean_ms = 0;
   bool operator==(const LatencyDist&) const = default;
 };
 

@@ -3,8 +3,9 @@
 // A job is one unit of work of a request (a subgraph, or a layer in layer-wise mode) on one
 // processor. When a slot is free and the job is at the head of its processor's queue, it pins its
 // weights (loading them if absent, evicting least-recently-used units when memory is full),
-// waits for any hand-off from the processor of its predecessor, then executes for a time drawn
-// from the latency model with the job's own RNG stream. A job whose memory cannot be granted
+// waits for any hand-off from the processor of its predecessor (or the dispatch cost for a
+// request's first job), then executes for a time drawn from the latency model with the job's own
+// RNG stream, stretched by the platform's cache model for the time the unit sat idle. A job whose memory cannot be granted
 // stays at the head of the queue until memory is released.
 #pragma once
 
@@ -123,6 +124,13 @@ class Soc final : public sim::EventHandler {
   bool record_intervals_ = false;
   std::vector<BusyInterval> intervals_;
   std::uint64_t jobs_started_ = 0;
+  // Cache model bookkeeping, per unit key: when its latest execution ends (Time::max(): never
+  // ran) and executed_ns() when it ended.
+  std::vector<sim::Time> unit_last_end_;
+  std::vector<double> unit_executed_at_end_;
+  double executed_done_ns_ = 0;  // execution time of finished jobs, all processors
+  // Execution time all processors spent up to now (finished jobs plus running ones so far).
+  double executed_ns() const;
 };
 
 }  // namespace hw

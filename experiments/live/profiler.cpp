@@ -18,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 struct UnitMeasurement {
-  std::vector<double> samples_ms;
+  std::vector<double> samples_ms, cold_samples_ms;
   double build_ms = 0;
   std::size_t weights_bytes = 0, workspace_bytes = 0;
 };
@@ -51,7 +51,12 @@ std::vector<std::vector<UnitMeasurement>> measure_on(const ZooModel& zm, const Z
             u.samples_ms.push_back(ms_since(t));
             if (i + 1 >= 5 && ms_since(t_unit) > cfg.max_seconds_per_unit * 1000.0) break;
           }
-          if (cfg.warmup + cfg.repeats == 0) plan.run(*ws, x.data(), y.data());
+          for (int i = 0; i < cfg.cold_repeats; ++i) {
+            std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(cfg.cold_gap_ms));
+            auto t = Clock::now();
+            plan.run(*ws, x.data(), y.data());
+            u.cold_samples_ms.push_back(ms_since(t));
+          }
           out[v].push_back(std::move(u));
           x = std::move(y);  // the next subgraph sees this variant's real boundary tensor
         }
@@ -65,7 +70,13 @@ std::vector<std::vector<UnitMeasurement>> measure_on(const ZooModel& zm, const Z
   return out;
 }
 
-hw::LatencyDist to_dist(const std::vector<double>& samples, const hw::Provenance& prov) {
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+hw::LatencyDist to_dist(const std::vector<double>& samples, const std::vector<double>& cold, const hw::Provenance& prov) {
   hw::LatencyDist d;
   // 0.1 us resolution is far below the run-to-run noise and keeps profiles small.
   for (double s : samples) d.samples_ms.push_back(std::round(s * 1e4) / 1e4);
@@ -80,6 +91,8 @@ hw::LatencyDist to_dist(const std::vector<double>& samples, const hw::Provenance
   d.mean_ms = sum / n;
   d.stddev_ms = std::sqrt(std::max(0.0, sq / n - d.mean_ms * d.mean_ms));
   d.count = static_cast<std::int64_t>(d.samples_ms.size());
+  // Cold as a ratio of medians, applied to the mean: robust to the odd preempted sample.
+  if (!cold.empty()) d.cold_mean_ms = std::round(d.mean_ms * median(cold) / median(samples) * 1e4) / 1e4;
   d.provenance = prov;
   return d;
 }
@@ -239,13 +252,14 @@ hw::Profile measure_profile(const Zoo& zoo, const ProgressFn& progress) {
       auto t0 = Clock::now();
       auto units = measure_on(zm, cfg, cfg.processors[pi]);
       hw::Provenance prov = lat_prov;
-      prov.method = fmt::format("{} warm-up + up to {} timed runs (at most {} s), batch {}, one thread per core of [{}]{}", cfg.warmup, cfg.repeats, cfg.max_seconds_per_unit,
-                                cfg.batch, fmt::join(cfg.processors[pi].cores, ","), cfg.realtime ? ", SCHED_FIFO" : "");
+      prov.method = fmt::format("{} warm-up + up to {} timed runs back to back (at most {} s), batch {}, one thread per core of [{}]{}{}", cfg.warmup, cfg.repeats, cfg.max_seconds_per_unit,
+                                cfg.batch, fmt::join(cfg.processors[pi].cores, ","), cfg.realtime ? ", SCHED_FIFO" : "",
+                                cfg.cold_repeats > 0 ? fmt::format("; cold_mean_ms = mean x median of {} runs each after {} ms idle / median warm run", cfg.cold_repeats, cfg.cold_gap_ms) : "");
       for (std::size_t v = 0; v < K; ++v)
         for (int s = 0; s < S; ++s) {
           const auto& u = units[v][static_cast<std::size_t>(s)];
           std::size_t k = v * static_cast<std::size_t>(S) + static_cast<std::size_t>(s);
-          mp.latency[k * P + pi] = to_dist(u.samples_ms, prov);
+          mp.latency[k * P + pi] = to_dist(u.samples_ms, u.cold_samples_ms, prov);
           build_ms[k].push_back(u.build_ms);
           if (pi == 0) first.push_back(u);
         }

@@ -119,12 +119,32 @@ ZooConfig read_zoo_config(const sim::ConfigNode& root, const std::string& base_d
   }
   if (root.has("measure")) {
     auto m = root.at("measure");
-    m.expect_keys({"warmup", "repeats", "batch", "max_seconds_per_unit", "realtime"});
+    m.expect_keys({"warmup", "repeats", "batch", "max_seconds_per_unit", "realtime", "cold_repeats", "cold_gap_ms",
+                   "reuse_gaps_ms", "reuse_repeats", "runtime_repeats"});
     z.realtime = m.get_bool("realtime", false);
     z.max_seconds_per_unit = m.get_double("max_seconds_per_unit", z.max_seconds_per_unit, 0.001, 3600.0);
     z.warmup = read_int(m, "warmup", z.warmup, 0, 100000);
     z.repeats = read_int(m, "repeats", z.repeats, 1, 1000000);
     z.batch = read_int(m, "batch", z.batch, 1, 4096);
+    z.cold_repeats = read_int(m, "cold_repeats", z.cold_repeats, 0, 10000);
+    z.cold_gap_ms = m.get_double("cold_gap_ms", z.cold_gap_ms, 0.0, 10000.0);
+    z.reuse_repeats = read_int(m, "reuse_repeats", z.reuse_repeats, 1, 10000);
+    z.runtime_repeats = read_int(m, "runtime_repeats", z.runtime_repeats, 0, 100000);
+    if (m.has("reuse_gaps_ms")) {
+      auto g = m.at("reuse_gaps_ms");
+      if (g.size() == 0) g.fail("needs at least one idle time");
+      z.reuse_gaps_ms.clear();
+      for (const auto& e : g.elements()) {
+        z.reuse_gaps_ms.push_back(e.as_double(0.001, 10000.0));
+        if (z.reuse_gaps_ms.size() > 1 && z.reuse_gaps_ms.back() <= z.reuse_gaps_ms[z.reuse_gaps_ms.size() - 2]) {
+          e.fail("idle times must be strictly increasing");
+        }
+      }
+    }
+    if (z.cold_repeats > 0 && z.reuse_gaps_ms.back() >= z.cold_gap_ms) {
+      (m.has("reuse_gaps_ms") ? m.at("reuse_gaps_ms") : m).fail(
+          fmt::format("reuse idle times must stay below cold_gap_ms ({} ms)", z.cold_gap_ms));
+    }
   }
   if (root.has("accuracy")) {
     auto a = root.at("accuracy");

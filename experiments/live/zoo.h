@@ -3,7 +3,9 @@
 // Config (JSON; every problem is a ConfigError naming file and path):
 //   {"description": "...", "seed": 1,
 //    "processors": [{"name": "cpu0", "cores": [0]}, {"name": "cpu1", "cores": [1]}],
-//    "measure": {"warmup": 5, "repeats": 30, "batch": 1, "max_seconds_per_unit": 2, "realtime": false},
+//    "measure": {"warmup": 5, "repeats": 30, "batch": 1, "max_seconds_per_unit": 2, "realtime": false,
+//                "cold_repeats": 5, "cold_gap_ms": 30, "reuse_gaps_ms": [0.5, 1, 2, 5, 10, 20],
+//                "reuse_repeats": 8, "runtime_repeats": 100},
 //    "accuracy": {"samples": 64},
 //    "variants": [{"name": "dense_fp32", "precision": "fp32", "pruning": "none", "sparsity": 0}, ...],
 //    "models": [{"name": "resnet_s", "kind": "resnet", "subgraphs": 3, "size": {...}},
@@ -51,6 +53,15 @@ struct ZooConfig {
   // Run processor threads (profiling and live) under SCHED_FIFO, so other processes of a shared
   // machine do not preempt them; needs root or CAP_SYS_NICE.
   bool realtime = false;
+  // Cold latency per unit: `cold_repeats` runs, each after `cold_gap_ms` idle (0 repeats: skip,
+  // and the reuse curve with it).
+  int cold_repeats = 5;
+  double cold_gap_ms = 30;
+  // The machine's reuse curve (cache_model "reuse_curve"): idle times probed on reference units,
+  // `reuse_repeats` runs per point. Runtime costs: samples per (from, to) hand-off pair.
+  std::vector<double> reuse_gaps_ms = {0.5, 1, 2, 5, 10, 20};
+  int reuse_repeats = 8;
+  int runtime_repeats = 100;
   int accuracy_samples = 64;
   std::vector<ZooModelSpec> models;
   sim::Json resolved;
