@@ -22,9 +22,9 @@ class CacheModel {
   virtual ~CacheModel() = default;
   // Multiplier (>= 1) on a sampled execution time of a unit with profiled latency `dist` that
   // starts `idle` after the unit last finished executing anywhere (sim::Time::max(): it never
-  // ran), while the processors spent `work` executing other units in the meantime (their data
-  // evicts this unit's). Deterministic: no randomness.
-  virtual double slowdown(const LatencyDist& dist, sim::Time idle, sim::Time work) const = 0;
+  // ran), while a share `corun` (0..1) of the other processors' slots is executing (fetching
+  // evicted weights competes with them for memory bandwidth). Deterministic: no randomness.
+  virtual double slowdown(const LatencyDist& dist, sim::Time idle, double corun) const = 0;
   // True when the model never slows anything down (lets the SoC skip the bookkeeping).
   virtual bool inert() const { return false; }
 };

@@ -25,8 +25,7 @@ Soc::Soc(sim::Engine& engine, const Platform& platform, const Profile& profile, 
       latency_stream_hash_(sim::hash_path("soc/latency")),
       memory_(platform.memory_capacity_bytes, count_units(profile)),
       procs_(platform.processors.size()),
-      unit_last_end_(count_units(profile), sim::Time::max()),
-      unit_executed_at_end_(count_units(profile), 0.0) {
+      unit_last_end_(count_units(profile), sim::Time::max()) {
   std::uint32_t offset = 0;
   for (const auto& m : profile.models) {
     unit_offset_.push_back(offset);
@@ -132,9 +131,7 @@ bool Soc::start(int p, std::uint32_t id) {
     std::uint32_t key = unit_key(s.model, s.variant, s.subgraph);
     sim::Time& last_end = unit_last_end_[key];
     sim::Time idle = last_end == sim::Time::max() ? last_end : std::max(sim::Time::zero(), ready - last_end);
-    // Work since the unit last ended; none when it is still running elsewhere (idle 0).
-    double work_ns = idle > sim::Time::zero() && idle != sim::Time::max() ? executed_ns() - unit_executed_at_end_[key] : 0.0;
-    double factor = platform_.cache->slowdown(*dist, idle, sim::Time{static_cast<std::int64_t>(std::max(0.0, work_ns))});
+    double factor = platform_.cache->slowdown(*dist, idle, corun_share(p, ready));
     exec = sim::Time{static_cast<std::int64_t>(std::llround(static_cast<double>(exec.ns) * factor))};
     last_end = std::max(last_end == sim::Time::max() ? sim::Time::zero() : last_end, ready + exec);
   }
@@ -164,9 +161,6 @@ void Soc::on_event(std::uint64_t tag) {
     }
   }
   proc.busy_ns += static_cast<double>((timing.finished - timing.started).ns);
-  executed_done_ns_ += static_cast<double>((timing.finished - timing.exec_start).ns);
-  std::uint32_t key = unit_key(spec.model, spec.variant, spec.subgraph);
-  if (unit_last_end_[key] == timing.finished) unit_executed_at_end_[key] = executed_ns();
   if (record_intervals_) {
     if (timing.exec_start > timing.started) {
       intervals_.push_back({spec.request, p, timing.slot, spec.subgraph, 0, timing.started, timing.exec_start});
@@ -181,15 +175,17 @@ void Soc::on_event(std::uint64_t tag) {
   listener_.on_job_finished(id, spec, timing);
 }
 
-double Soc::executed_ns() const {
-  double total = executed_done_ns_;
-  sim::Time now = engine_.now();
-  for (const Proc& proc : procs_)
-    for (std::uint32_t j : proc.running) {
-      const JobTiming& t = jobs_[j].timing;
-      if (now > t.exec_start) total += static_cast<double>((std::min(now, t.finished) - t.exec_start).ns);
+double Soc::corun_share(int p, sim::Time t) const {
+  int slots = 0, executing = 0;
+  for (int q = 0; q < static_cast<int>(procs_.size()); ++q) {
+    if (q == p) continue;
+    slots += platform_.processors[static_cast<std::size_t>(q)].slots;
+    for (std::uint32_t j : procs_[static_cast<std::size_t>(q)].running) {
+      const JobTiming& jt = jobs_[j].timing;
+      executing += jt.exec_start <= t && t < jt.finished;
     }
-  return total;
+  }
+  return slots > 0 ? static_cast<double>(executing) / slots : 0.0;
 }
 
 void Soc::retry_blocked() {

@@ -124,13 +124,10 @@ class Soc final : public sim::EventHandler {
   bool record_intervals_ = false;
   std::vector<BusyInterval> intervals_;
   std::uint64_t jobs_started_ = 0;
-  // Cache model bookkeeping, per unit key: when its latest execution ends (Time::max(): never
-  // ran) and executed_ns() when it ended.
+  // Per unit key: when its latest execution ends (Time::max(): never ran), for the cache model.
   std::vector<sim::Time> unit_last_end_;
-  std::vector<double> unit_executed_at_end_;
-  double executed_done_ns_ = 0;  // execution time of finished jobs, all processors
-  // Execution time all processors spent up to now (finished jobs plus running ones so far).
-  double executed_ns() const;
+  // Share of the slots of processors other than p executing at time t.
+  double corun_share(int p, sim::Time t) const;
 };
 
 }  // namespace hw

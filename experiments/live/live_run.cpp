@@ -72,9 +72,9 @@ struct LiveRun::State {
   std::vector<std::uint32_t> unit_offset;
   std::deque<Job> jobs;
   std::deque<Job*> completed;
-  // Activation buffers no request holds any more, reused so a job never writes to freshly mapped
-  // pages (page faults that the profile's back-to-back runs never see).
-  std::vector<std::vector<float>> spare;
+  // Activation buffers no request holds any more, by element count, reused so a job never writes
+  // to freshly mapped pages nor zero-fills a buffer (costs the profile's back-to-back runs never see).
+  std::map<std::size_t, std::vector<std::vector<float>>> spare;
   bool stop = false;
   std::int64_t used_bytes = 0, peak_bytes = 0;
   sim::TimeWeightedAverage memory_avg;
@@ -230,20 +230,21 @@ void LiveRun::State::worker(int p, int slot) {
       j->workspace_bytes = static_cast<std::int64_t>(plan.workspace_bytes());
       set_used(j->workspace_bytes);
       std::vector<float> out;
-      if (!spare.empty()) {
-        out = std::move(spare.back());
-        spare.pop_back();
+      auto& pool = spare[static_cast<std::size_t>(plan.output_elements())];
+      if (!pool.empty()) {
+        out = std::move(pool.back());
+        pool.pop_back();
       }
       lk.unlock();
       auto& ws = workspaces[j->unit];
       if (!ws) ws = plan.make_workspace();
-      out.resize(static_cast<std::size_t>(plan.output_elements()));
+      out.resize(static_cast<std::size_t>(plan.output_elements()));  // no-op for a pooled buffer
       j->exec_start = now();
       plan.run(*ws, j->input->data(), out.data());
       j->finished = now();
       lk.lock();
       std::swap(*j->output, out);  // `out` now holds this request's previous activations
-      if (out.capacity() > 0) spare.push_back(std::move(out));
+      if (!out.empty()) spare[out.size()].push_back(std::move(out));
     } catch (...) {
       if (!lk.owns_lock()) lk.lock();
       worker_error = std::current_exception();
@@ -342,7 +343,8 @@ void LiveRun::State::on_finished(policies::SystemView& view, Job* j) {
   } else {
     rec.finish = j->finished;
     --outstanding;
-    spare.push_back(std::move(activations[j->request]));
+    auto& done = activations[j->request];
+    spare[done.size()].push_back(std::move(done));
   }
   decide(view);
 }

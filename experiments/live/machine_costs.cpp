@@ -1,6 +1,7 @@
 #include "experiments/live/machine_costs.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <chrono>
 #include <condition_variable>
@@ -57,15 +58,75 @@ struct RefUnit {
   }
 };
 
-// One reference unit's probe: medians warm, at each idle time, cold, and at the work idle time
-// with the other units executing meanwhile on the same thread (work_ms: their execution time).
+// Builds the reference units (the first two variants of every model, all subgraphs, fed their
+// real boundary tensors) on the calling thread, as the runtime builds plans on its workers.
+std::vector<RefUnit> build_reference_units(const Zoo& zoo) {
+  const ZooConfig& cfg = zoo.config();
+  std::vector<RefUnit> units;
+  for (const auto& zm : zoo.models()) {
+    for (std::size_t v = 0; v < std::min<std::size_t>(2, zm.variants.size()); ++v) {
+      const Model& m = zm.variants[v];
+      std::vector<float> x = random_input(m, cfg.batch, cfg.seed, 3);
+      for (int s = 0; s < m.subgraph_count(); ++s) {
+        RefUnit u;
+        u.plan = std::make_unique<SubgraphPlan>(m, s, cfg.batch);
+        u.ws = u.plan->make_workspace();
+        u.x = x;
+        u.y.resize(static_cast<std::size_t>(u.plan->output_elements()));
+        u.run();
+        x = u.y;
+        units.push_back(std::move(u));
+      }
+    }
+  }
+  return units;
+}
+
+// Runs the reference units round robin on another processor while `active` is set.
+class CoRunner {
+ public:
+  CoRunner(const Zoo& zoo, const ProcessorSpec& proc) {
+    thread_ = std::thread([this, &zoo, &proc] {
+      try {
+        pin_current_thread(proc.cores, zoo.config().realtime, 10);
+        std::vector<RefUnit> units = build_reference_units(zoo);
+        ready_ = true;
+        for (std::size_t k = 0; !quit_; ++k) {
+          if (active_) units[k % units.size()].run();
+          else sleep_ms(0.2);
+        }
+      } catch (...) {
+        error_ = std::current_exception();
+        ready_ = true;
+      }
+    });
+    while (!ready_) sleep_ms(1);
+    if (error_) {
+      quit_ = true;
+      thread_.join();
+      std::rethrow_exception(error_);
+    }
+  }
+  ~CoRunner() {
+    quit_ = true;
+    thread_.join();
+  }
+  void set_active(bool on) { active_ = on; }
+
+ private:
+  std::atomic<bool> ready_{false}, active_{false}, quit_{false};
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+// One reference unit's probe: medians warm, at each idle time, cold, and cold while another
+// processor executes the reference units (cold_corun; 0 without a co-runner).
 struct Probe {
-  double warm = 0, cold = 0, with_work = 0, work_ms = 0;
+  double warm = 0, cold = 0, cold_corun = 0;
   std::vector<double> at_gap, gap_seen;
 };
 
-Probe probe_unit(std::vector<RefUnit>& units, std::size_t target, const ZooConfig& cfg, std::size_t work_gap) {
-  RefUnit& u = units[target];
+Probe probe_unit(RefUnit& u, const ZooConfig& cfg, CoRunner* corunner) {
   Probe p;
   for (int i = 0; i < std::max(cfg.warmup, 3); ++i) u.run();
   std::vector<double> warm;
@@ -88,19 +149,11 @@ Probe probe_unit(std::vector<RefUnit>& units, std::size_t target, const ZooConfi
     p.gap_seen.push_back(median(seen));
   }
   p.cold = after_idle(cfg.cold_gap_ms, nullptr);
-  std::vector<double> v, work;
-  for (int i = 0; i < cfg.reuse_repeats; ++i) {
-    auto idle_from = Clock::now();
-    double w = 0;
-    for (std::size_t k = 1; k < units.size() && w < 0.5 * cfg.reuse_gaps_ms[work_gap]; ++k)
-      w += units[(target + k) % units.size()].run();
-    double rest = cfg.reuse_gaps_ms[work_gap] - ms_between(idle_from, Clock::now());
-    if (rest > 0) sleep_ms(rest);
-    v.push_back(u.run());
-    work.push_back(w);
+  if (corunner) {
+    corunner->set_active(true);
+    p.cold_corun = after_idle(cfg.cold_gap_ms, nullptr);
+    corunner->set_active(false);
   }
-  p.with_work = median(v);
-  p.work_ms = median(work);
   return p;
 }
 
@@ -110,31 +163,14 @@ ReuseCurve measure_reuse_curve(const Zoo& zoo) {
   const ZooConfig& cfg = zoo.config();
   ReuseCurve curve;
   if (cfg.cold_repeats == 0 || cfg.processors.empty()) return curve;
-  // The work probe idles as long as the probe point nearest 5 ms, about the validate configs' gaps.
-  std::size_t work_gap = 0;
-  for (std::size_t g = 0; g < cfg.reuse_gaps_ms.size(); ++g)
-    if (std::abs(cfg.reuse_gaps_ms[g] - 5.0) < std::abs(cfg.reuse_gaps_ms[work_gap] - 5.0)) work_gap = g;
   std::vector<Probe> probes;
+  std::unique_ptr<CoRunner> corunner;
+  if (cfg.processors.size() >= 2) corunner = std::make_unique<CoRunner>(zoo, cfg.processors[1]);
   on_processor(cfg.processors[0], cfg.realtime, 10, [&] {
-    std::vector<RefUnit> units;  // built on the pinned thread, as the runtime does
-    for (const auto& zm : zoo.models()) {
-      for (std::size_t v = 0; v < std::min<std::size_t>(2, zm.variants.size()); ++v) {
-        const Model& m = zm.variants[v];
-        std::vector<float> x = random_input(m, cfg.batch, cfg.seed, 3);
-        for (int s = 0; s < m.subgraph_count(); ++s) {
-          RefUnit u;
-          u.plan = std::make_unique<SubgraphPlan>(m, s, cfg.batch);
-          u.ws = u.plan->make_workspace();
-          u.x = x;
-          u.y.resize(static_cast<std::size_t>(u.plan->output_elements()));
-          u.run();
-          x = u.y;
-          units.push_back(std::move(u));
-        }
-      }
-    }
-    for (std::size_t k = 0; k < units.size(); ++k) probes.push_back(probe_unit(units, k, cfg, work_gap));
+    std::vector<RefUnit> units = build_reference_units(zoo);
+    for (auto& u : units) probes.push_back(probe_unit(u, cfg, corunner.get()));
   });
+  corunner.reset();
   double slow = 0;
   for (const auto& p : probes) curve.warm_ms += p.warm, curve.cold_ms += p.cold;
   slow = curve.cold_ms - curve.warm_ms;
@@ -150,11 +186,12 @@ ReuseCurve measure_reuse_curve(const Zoo& zoo) {
     curve.gap_ms.push_back(gap);
     curve.cold_fraction.push_back(std::round(std::clamp(extra / slow, 0.0, 10.0) * 1e4) / 1e4);
   }
-  // Work term: extra share per ms of other units' execution during the same idle time.
-  double extra_work = 0;
-  std::vector<double> work;
-  for (const auto& p : probes) extra_work += p.with_work - p.at_gap[work_gap], work.push_back(p.work_ms);
-  if (median(work) > 0) curve.per_work_ms = std::round(std::clamp(extra_work / slow / median(work), 0.0, 10.0) * 1e4) / 1e4;
+  // Co-run term: how much longer the cold part gets while another processor executes.
+  if (cfg.processors.size() >= 2) {
+    double corun = 0;
+    for (const auto& p : probes) corun += p.cold_corun - p.cold;
+    curve.corun_penalty = std::round(std::clamp(corun / slow, 0.0, 10.0) * 1e4) / 1e4;
+  }
   // The far end: cold by definition (fraction 1 at cold_gap_ms), so the curve reaches the
   // profile's cold latency for units idle longer than the probed points.
   if (cfg.cold_gap_ms > curve.gap_ms.back()) {
@@ -283,7 +320,7 @@ sim::Json measured_platform(const ZooConfig& cfg, const ReuseCurve& curve, const
   std::string curve_note = "no reuse curve (cold measurement off, or no slowdown after idling)";
   if (!curve.empty()) {
     cache = {{"name", "reuse_curve"}, {"gap_ms", curve.gap_ms}, {"cold_fraction", curve.cold_fraction},
-             {"per_work_ms", curve.per_work_ms}};
+             {"corun_penalty", curve.corun_penalty}};
     curve_note = fmt::format(
         "cache_model: share of the warm-to-cold slowdown after each idle time, from {} reference units on {} (summed "
         "medians: warm {:.3f} ms, cold {:.3f} ms after {} ms idle)",

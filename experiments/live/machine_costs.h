@@ -20,7 +20,7 @@ namespace live {
 struct ReuseCurve {
   std::vector<double> gap_ms;         // median measured idle time of each probe point
   std::vector<double> cold_fraction;  // share of the warm-to-cold slowdown at that idle time
-  double per_work_ms = 0;             // share added per ms other units executed during the idle time
+  double corun_penalty = 0;           // growth of the cold share with another processor executing
   int reference_units = 0;
   double warm_ms = 0, cold_ms = 0;    // summed medians over the reference units
   bool empty() const { return gap_ms.empty(); }
@@ -28,10 +28,10 @@ struct ReuseCurve {
 
 // Probes the first two variants of every model (all subgraphs) on the zoo's first processor:
 // median latency back to back (warm), after each configured idle time, and after cold_gap_ms.
-// cold_fraction(g) = sum over units of (median at g - warm) / sum of (cold - warm). per_work_ms:
-// the same at the idle time nearest 5 ms but with the other reference units executing for about
-// half of it, minus the idle-only share, per ms of their execution. Empty when cold measurement
-// is off or the machine shows no slowdown (under 1 % of warm).
+// cold_fraction(g) = sum over units of (median at g - warm) / sum of (cold - warm).
+// corun_penalty = sum of (cold with the second processor running the reference units - cold) /
+// sum of (cold - warm); 0 with one processor. Empty when cold measurement is off or the machine
+// shows no slowdown (under 1 % of warm).
 ReuseCurve measure_reuse_curve(const Zoo& zoo);
 
 struct RuntimeCosts {

@@ -8,7 +8,7 @@ namespace {
 
 class NoCacheModel final : public CacheModel {
  public:
-  double slowdown(const LatencyDist&, sim::Time, sim::Time) const override { return 1.0; }
+  double slowdown(const LatencyDist&, sim::Time, double) const override { return 1.0; }
   bool inert() const override { return true; }
 };
 

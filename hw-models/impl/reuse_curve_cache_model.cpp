@@ -1,9 +1,11 @@
-// Cache model "reuse_curve": a measured forgetting curve. After an idle time g, during which the
-// processors executed other units for w ms, a unit runs at
-//   warm + F * (cold - warm),   F = min(cold_fraction(g) + per_work_ms * w, max_fraction),
+// Cache model "reuse_curve": a measured forgetting curve. After an idle time g, with a share u of
+// the other processors' slots executing, a unit runs at
+//   warm + F * (cold - warm),   F = cold_fraction(g) * (1 + corun_penalty * u),
 // i.e. its sampled (warm) time times 1 + F * (cold_mean_ms / mean_ms - 1). cold_fraction is
 // interpolated linearly in g between the measured points, is 0 at g = 0 and stays at its last
-// value beyond the last point (a unit that never ran is at that value, with no work term).
+// value beyond the last point (a unit that never ran is at that value). The co-run term scales
+// only the cold part: a warm unit is compute-bound and barely notices its neighbours, a cold one
+// waits on memory that the neighbours share.
 // Units without a cold latency in the profile are not slowed down. `stitchsim profile run
 // --backend onednn` measures the curve for this machine and writes it into the platform file.
 #include <algorithm>
@@ -19,14 +21,13 @@ namespace {
 
 class ReuseCurveCacheModel final : public CacheModel {
  public:
-  ReuseCurveCacheModel(std::vector<double> gap_ms, std::vector<double> fraction, double per_work_ms, double max_fraction)
-      : gap_ms_(std::move(gap_ms)), fraction_(std::move(fraction)), per_work_ms_(per_work_ms), max_fraction_(max_fraction) {}
+  ReuseCurveCacheModel(std::vector<double> gap_ms, std::vector<double> fraction, double corun_penalty)
+      : gap_ms_(std::move(gap_ms)), fraction_(std::move(fraction)), corun_penalty_(corun_penalty) {}
 
-  double slowdown(const LatencyDist& d, sim::Time idle, sim::Time work) const override {
+  double slowdown(const LatencyDist& d, sim::Time idle, double corun) const override {
     if (d.cold_mean_ms <= 0 || d.mean_ms <= 0 || d.cold_mean_ms <= d.mean_ms) return 1.0;
-    double f = cold_fraction(idle);
-    if (idle != sim::Time::max()) f += per_work_ms_ * std::max(0.0, work.to_ms());
-    return 1.0 + std::min(f, max_fraction_) * (d.cold_mean_ms / d.mean_ms - 1.0);
+    double f = cold_fraction(idle) * (1.0 + corun_penalty_ * std::clamp(corun, 0.0, 1.0));
+    return 1.0 + f * (d.cold_mean_ms / d.mean_ms - 1.0);
   }
 
   double cold_fraction(sim::Time idle) const {
@@ -43,7 +44,7 @@ class ReuseCurveCacheModel final : public CacheModel {
 
  private:
   std::vector<double> gap_ms_, fraction_;
-  double per_work_ms_, max_fraction_;
+  double corun_penalty_;
 };
 
 std::vector<double> read_numbers(const sim::ConfigNode& node, double min, double max) {
@@ -59,8 +60,8 @@ const sim::Registration<CacheModel> kRegistration{
     {sim::param_json("gap_ms", sim::Json::array({1.0}), "idle times of the curve's points, increasing, > 0 (ms)"),
      sim::param_json("cold_fraction", sim::Json::array({1.0}),
                      "share of the warm-to-cold slowdown at each idle time (0 = warm, 1 = cold; may exceed 1)"),
-     sim::param_double("per_work_ms", 0.0, "1/ms", "share added per ms other units executed while this one was idle", 0.0, 10.0),
-     sim::param_double("max_fraction", 2.0, "", "cap on the share (idle and work terms together)", 0.0, 10.0)},
+     sim::param_double("corun_penalty", 0.0, "",
+                       "relative growth of the cold share when every other processor is executing", 0.0, 10.0)},
     [](const sim::Params& p) {
       auto g_node = p.node("gap_ms");
       auto f_node = p.node("cold_fraction");
@@ -71,8 +72,7 @@ const sim::Registration<CacheModel> kRegistration{
       }
       for (std::size_t i = 1; i < g.size(); ++i)
         if (g[i] <= g[i - 1]) g_node.at(i).fail("gap_ms must be strictly increasing");
-      return std::make_unique<ReuseCurveCacheModel>(std::move(g), std::move(f), p.get_double("per_work_ms"),
-                                                    p.get_double("max_fraction"));
+      return std::make_unique<ReuseCurveCacheModel>(std::move(g), std::move(f), p.get_double("corun_penalty"));
     }};
 
 }  // namespace

@@ -5,9 +5,14 @@
 
 #include <filesystem>
 
+#include <cstdlib>
+#include <fstream>
+
+#include "experiments/live/machine_costs.h"
 #include "experiments/live/profiler.h"
 #include "experiments/live/validate.h"
 #include "experiments/live/zoo.h"
+#include "hw-models/platform.h"
 #include "hw-models/profile.h"
 #include "sim/config.h"
 #include "sim/run_directory.h"
@@ -27,7 +32,8 @@ sim::Json tiny_zoo() {
   return sim::Json::parse(R"({
     "seed": 3,
     "processors": [{"name": "cpu0", "cores": [0]}, {"name": "cpu1", "cores": [0]}],
-    "measure": {"warmup": 1, "repeats": 5, "batch": 1},
+    "measure": {"warmup": 1, "repeats": 5, "batch": 1, "cold_repeats": 2, "cold_gap_ms": 3,
+                "reuse_gaps_ms": [0.5, 1], "reuse_repeats": 2, "runtime_repeats": 5},
     "accuracy": {"samples": 8},
     "variants": [{"name": "dense_fp32"}, {"name": "dense_int8", "precision": "int8"},
                  {"name": "s50", "pruning": "structured", "sparsity": 0.5},
@@ -68,6 +74,7 @@ TEST(LiveProfile, WrittenProfileReadsBackWithMeasuredEntries) {
           EXPECT_EQ(d->samples_ms.size(), 5u);
           EXPECT_GT(d->mean_ms, 0.0);
           EXPECT_EQ(d->provenance.kind, "measured");
+          EXPECT_GT(d->cold_mean_ms, 0.0);  // measured after idling; it round-trips with the rest
         }
       }
     // Pruning at 50 % removes weights; int8 stores fewer bytes (about a quarter on real sizes; these
@@ -106,6 +113,74 @@ TEST(LiveZooConfig, BadInputNamesFileAndPath) {
   zj = tiny_zoo();
   zj["processors"][0]["cores"] = sim::Json::parse("[999]");
   EXPECT_THROW(live::read_zoo_config(sim::ConfigNode(zj, "zoo.json"), "."), sim::ConfigError);
+}
+
+TEST(LiveMachineCosts, PlatformFileReadsBackWithMeasuredCosts) {
+  std::string dir = temp_dir("costs");
+  sim::Json zj = tiny_zoo();
+  live::Zoo zoo(live::read_zoo_config(sim::ConfigNode(zj, dir + "/zoo.json"), dir));
+  live::RuntimeCosts costs = live::measure_runtime_costs(zoo.config());
+  ASSERT_EQ(costs.dispatch_ms.size(), 2u);
+  ASSERT_EQ(costs.handoff_ms.size(), 2u);
+  for (int a = 0; a < 2; ++a) {
+    // A thread wake-up: positive, and far below a second even on a loaded CI machine.
+    EXPECT_GT(costs.dispatch_ms[a], 0.0);
+    EXPECT_LT(costs.dispatch_ms[a], 1000.0);
+    for (int b = 0; b < 2; ++b) EXPECT_GT(costs.handoff_ms[a][b], 0.0);
+  }
+  live::ReuseCurve curve = live::measure_reuse_curve(zoo);
+  EXPECT_EQ(curve.reference_units, 2 * (3 + 2));  // two variants of both models, every subgraph
+  if (!curve.empty()) {
+    EXPECT_TRUE(std::is_sorted(curve.gap_ms.begin(), curve.gap_ms.end()));
+    EXPECT_EQ(curve.gap_ms.back(), 3.0);  // the cold point closes the curve
+    EXPECT_EQ(curve.cold_fraction.back(), 1.0);
+  }
+  sim::Json pj = live::measured_platform(zoo.config(), curve, costs, "profile.h5");
+  hw::Platform p = hw::read_platform(sim::ConfigNode(pj, dir + "/platform.json"));
+  ASSERT_EQ(p.processors.size(), 2u);
+  EXPECT_EQ(p.processors[1].name, "cpu1");
+  EXPECT_EQ(p.handoff_cost(0, 0), sim::from_ms(costs.handoff_ms[0][0]));  // same-processor hop kept
+  EXPECT_EQ(p.handoff_cost(-1, 1), sim::from_ms(costs.dispatch_ms[1]));
+  EXPECT_EQ(p.cache->inert(), curve.empty());
+}
+
+TEST(LiveZooConfig, ReuseIdleTimesMustIncreaseAndStayBelowCold) {
+  sim::Json zj = tiny_zoo();
+  zj["measure"]["reuse_gaps_ms"] = sim::Json::parse("[1, 0.5]");
+  try {
+    live::read_zoo_config(sim::ConfigNode(zj, "zoo.json"), ".");
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    EXPECT_EQ(e.path(), "$.measure.reuse_gaps_ms[1]");
+  }
+  zj["measure"]["reuse_gaps_ms"] = sim::Json::parse("[1, 5]");  // cold_gap_ms is 3
+  try {
+    live::read_zoo_config(sim::ConfigNode(zj, "zoo.json"), ".");
+    FAIL() << "expected a ConfigError";
+  } catch (const sim::ConfigError& e) {
+    EXPECT_EQ(e.path(), "$.measure.reuse_gaps_ms");
+  }
+}
+
+TEST(LiveProfileCli, WritesProfileAndPlatformOrNothing) {
+  std::string dir = temp_dir("cli");
+  sim::Json zj = tiny_zoo();
+  zj["models"].erase(1);  // one model keeps this quick
+  sim::write_json_file(dir + "/zoo.json", zj);
+  std::string bin = STITCHSIM_BINARY;
+  std::string cmd = bin + " profile run --backend onednn " + dir + "/zoo.json --out " + dir + "/p.h5 -q";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  hw::Profile p = hw::read_profile(dir + "/p.h5");
+  EXPECT_EQ(p.models.size(), 1u);
+  ASSERT_TRUE(fs::exists(dir + "/p.platform.json"));  // default: beside the profile
+  hw::Platform platform = hw::read_platform(sim::ConfigNode(sim::read_json_file(dir + "/p.platform.json"), "p.platform.json"));
+  EXPECT_EQ(platform.processors.size(), 2u);
+  // A bad platform path fails before measuring and writes neither file.
+  cmd = bin + " profile run --backend onednn " + dir + "/zoo.json --out " + dir + "/q.h5 --platform-out " + dir + "/q.txt -q 2>/dev/null";
+  int status = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_FALSE(fs::exists(dir + "/q.h5"));
+  EXPECT_FALSE(fs::exists(dir + "/q.txt"));
 }
 
 TEST(LiveValidate, TinyWorkloadEndToEnd) {
