@@ -148,12 +148,20 @@ Probe probe_unit(RefUnit& u, const ZooConfig& cfg, CoRunner* corunner) {
     p.at_gap.push_back(after_idle(g, &seen));
     p.gap_seen.push_back(median(seen));
   }
-  p.cold = after_idle(cfg.cold_gap_ms, nullptr);
-  if (corunner) {
-    corunner->set_active(true);
-    p.cold_corun = after_idle(cfg.cold_gap_ms, nullptr);
-    corunner->set_active(false);
+  // Cold alone and cold with the co-runner alternate, so a drift of the shared host's load during
+  // the probe biases neither.
+  std::vector<double> cold, cold_corun;
+  for (int i = 0; i < cfg.reuse_repeats; ++i) {
+    for (bool with : {false, true}) {
+      if (with && !corunner) continue;
+      if (with) corunner->set_active(true);
+      sleep_ms(cfg.cold_gap_ms);
+      (with ? cold_corun : cold).push_back(u.run());
+      if (with) corunner->set_active(false);
+    }
   }
+  p.cold = median(cold);
+  p.cold_corun = corunner ? median(cold_corun) : 0.0;
   return p;
 }
 
