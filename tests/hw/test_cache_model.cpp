@@ -136,42 +136,46 @@ std::vector<double> exec_ms(const std::vector<hw::JobTiming>& done) {
   return out;
 }
 
-TEST(SocCache, ExecutionStretchesWithIdleTime) {
-  sim::Json pj = platform_json();
-  pj["dispatch_ms"] = {{"default", 0.0}};
-  hw::Platform platform = hw::read_platform(sim::ConfigNode(pj, "p.json"));
+// A SoC over two_unit_profile() on platform_json() without dispatch cost, recording executions.
+struct SocFixture {
+  hw::Platform platform;
   hw::Profile profile = two_unit_profile();
-  auto latency = hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "e.json", "$.latency_model"));
+  std::unique_ptr<hw::LatencyModel> latency =
+      hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "e.json", "$.latency_model"));
   sim::Engine engine;
   Recorder rec;
-  hw::Soc soc(engine, platform, profile, *latency, 1, rec);
+  std::unique_ptr<hw::Soc> soc;
+  explicit SocFixture(double corun_penalty) {
+    sim::Json pj = platform_json();
+    pj["dispatch_ms"] = {{"default", 0.0}};
+    pj["cache_model"]["corun_penalty"] = corun_penalty;
+    platform = hw::read_platform(sim::ConfigNode(pj, "p.json"));
+    soc = std::make_unique<hw::Soc>(engine, platform, profile, *latency, 1, rec);
+  }
+  void submit_at(double at_ms, hw::JobSpec spec) {
+    engine.schedule_fn(from_ms(at_ms), sim::priority::kNormal, [this, spec] { soc->submit(spec); });
+  }
+};
+
+TEST(SocCache, ExecutionStretchesWithIdleTime) {
+  SocFixture f(0.0);
   // t=0: never ran (cold, 3 ms, ends at 3); t=3: idle 0 (1 ms, ends at 4); t=6: idle 2 ms
   // (1 + 0.5 * 2 = 2 ms, ends at 8); t=108: idle 100 ms (3 ms).
-  for (double at : {0.0, 3.0, 6.0, 108.0}) {
-    engine.schedule_fn(from_ms(at), sim::priority::kNormal, [&soc] { soc.submit(hw::JobSpec{}); });
-  }
-  engine.run();
-  ASSERT_EQ(rec.done.size(), 4u);
-  EXPECT_EQ(exec_ms(rec.done), (std::vector<double>{3.0, 1.0, 2.0, 3.0}));
+  for (double at : {0.0, 3.0, 6.0, 108.0}) f.submit_at(at, hw::JobSpec{});
+  f.engine.run();
+  ASSERT_EQ(f.rec.done.size(), 4u);
+  EXPECT_EQ(exec_ms(f.rec.done), (std::vector<double>{3.0, 1.0, 2.0, 3.0}));
 }
 
 TEST(SocCache, ColdUnitSlowsFurtherWhileTheOtherProcessorExecutes) {
-  sim::Json pj = platform_json();
-  pj["dispatch_ms"] = {{"default", 0.0}};
-  pj["cache_model"]["corun_penalty"] = 0.5;
-  hw::Platform platform = hw::read_platform(sim::ConfigNode(pj, "p.json"));
-  hw::Profile profile = two_unit_profile();
-  auto latency = hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "e.json", "$.latency_model"));
-  sim::Engine engine;
-  Recorder rec;
-  hw::Soc soc(engine, platform, profile, *latency, 1, rec);
+  SocFixture f(0.5);
   // Subgraph 1 starts on b at t=0 (cold, alone: 3 ms). Subgraph 0 starts on a at t=1 while b
   // executes: cold share 1 * (1 + 0.5) -> 1 + 1.5 * 2 = 4 ms.
-  engine.schedule_fn(sim::Time::zero(), sim::priority::kNormal, [&soc] { soc.submit(hw::JobSpec{.subgraph = 1, .processor = 1}); });
-  engine.schedule_fn(from_ms(1), sim::priority::kNormal, [&soc] { soc.submit(hw::JobSpec{}); });
-  engine.run();
-  ASSERT_EQ(rec.done.size(), 2u);
-  EXPECT_EQ(exec_ms(rec.done), (std::vector<double>{3.0, 4.0}));
+  f.submit_at(0.0, hw::JobSpec{.subgraph = 1, .processor = 1});
+  f.submit_at(1.0, hw::JobSpec{});
+  f.engine.run();
+  ASSERT_EQ(f.rec.done.size(), 2u);
+  EXPECT_EQ(exec_ms(f.rec.done), (std::vector<double>{3.0, 4.0}));
 }
 
 }  // namespace
