@@ -26,7 +26,8 @@ def main():
     args = ap.parse_args()
     h5 = os.path.join(args.run_dir, "results.h5")
     if not os.path.exists(h5):
-        sys.exit(f"error: {h5}: not found (is {args.run_dir} a stitchsim run directory?)")
+        print(f"error: {h5}: not found (is {args.run_dir} a stitchsim run directory?)", file=sys.stderr)
+        sys.exit(2)
     with open(os.path.join(args.run_dir, "config.resolved.json")) as f:
         config = json.load(f)
     with open(os.path.join(args.run_dir, "summary.json")) as f:

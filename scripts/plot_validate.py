@@ -36,7 +36,8 @@ def main():
     d = args.validate_dir
     for run, _, _ in RUNS:
         if not os.path.exists(os.path.join(d, run, "results.h5")):
-            sys.exit(f"error: {d}/{run}/results.h5: not found (is {d} a stitchsim validate directory?)")
+            print(f"error: {d}/{run}/results.h5: not found (is {d} a stitchsim validate directory?)", file=sys.stderr)
+            sys.exit(2)
     with open(os.path.join(d, "summary.json")) as f:
         summary = json.load(f)
     tables = {run: (load_table(os.path.join(d, run, "results.h5"), "requests"),
