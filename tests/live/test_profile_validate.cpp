@@ -191,8 +191,10 @@ TEST(LiveValidate, TinyWorkloadEndToEnd) {
   sim::write_json_file(dir + "/zoo.json", zj);
   live::Zoo zoo(live::read_zoo_config(dir + "/zoo.json"));
   hw::write_profile_json(live::measure_profile(zoo), dir + "/profile.json");
-  sim::Json platform = sim::Json::parse(R"({"name": "t", "processors": [{"name": "cpu0", "kind": "CPU", "slots": 1},
-      {"name": "cpu1", "kind": "CPU", "slots": 1}], "memory": {"capacity_bytes": 1000000000}, "handoff_ms": {"default": 0}})");
+  // The platform as profile run writes it: measured runtime costs and reuse curve (when this
+  // machine shows one), so the simulated side runs the cache model on the profile's cold latencies.
+  sim::Json platform = live::measured_platform(zoo.config(), live::measure_reuse_curve(zoo),
+                                               live::measure_runtime_costs(zoo.config()), "profile.json");
   sim::Json config = {
       {"name", "tiny"},
       {"zoo", "zoo.json"},
