@@ -10,9 +10,12 @@
 
 #include <fmt/format.h>
 
+#include "sim/stats.h"
+
 namespace hw::import {
 
 namespace fs = std::filesystem;
+using sim::median;
 
 // --- building blocks -----------------------------------------------------------------------
 
@@ -184,12 +187,6 @@ Provenance prov(std::string kind, std::string source, std::string commit, std::s
 }
 
 std::string num(double v) { return fmt::format("{:.4g}", v); }
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 // A whole-model latency for one (processor, precision).
 struct Base {

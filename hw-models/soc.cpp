@@ -133,7 +133,7 @@ bool Soc::start(int p, std::uint32_t id) {
     sim::Time idle = last_end == sim::Time::max() ? last_end : std::max(sim::Time::zero(), ready - last_end);
     double factor = platform_.cache->slowdown(*dist, idle, corun_share(p, ready));
     exec = sim::Time{static_cast<std::int64_t>(std::llround(static_cast<double>(exec.ns) * factor))};
-    last_end = std::max(last_end == sim::Time::max() ? sim::Time::zero() : last_end, ready + exec);
+    if (last_end == sim::Time::max() || ready + exec > last_end) last_end = ready + exec;
   }
   job.timing.started = now;
   job.timing.exec_start = ready;

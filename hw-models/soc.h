@@ -5,8 +5,8 @@
 // weights (loading them if absent, evicting least-recently-used units when memory is full),
 // waits for any hand-off from the processor of its predecessor (or the dispatch cost for a
 // request's first job), then executes for a time drawn from the latency model with the job's own
-// RNG stream, stretched by the platform's cache model for the time the unit sat idle. A job whose memory cannot be granted
-// stays at the head of the queue until memory is released.
+// RNG stream, stretched by the platform's cache model for the time the unit sat idle. A job
+// whose memory cannot be granted stays at the head of the queue until memory is released.
 #pragma once
 
 #include <cstdint>

@@ -14,6 +14,13 @@ double SampleStats::mean() const {
 double SampleStats::min() const { return quantile(0.0); }
 double SampleStats::max() const { return quantile(1.0); }
 
+double median(std::vector<double> samples) {
+  if (samples.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(samples.begin(), samples.end());
+  std::size_t n = samples.size();
+  return n % 2 ? samples[n / 2] : 0.5 * (samples[n / 2 - 1] + samples[n / 2]);
+}
+
 double SampleStats::quantile(double q) const {
   if (samples_.empty()) return std::numeric_limits<double>::quiet_NaN();
   if (!sorted_) {

@@ -40,6 +40,9 @@ class TimeWeightedAverage {
 
 // Keeps every sample; percentiles by linear interpolation between closest ranks (the
 // definition numpy uses by default), so tables can be checked against pandas.
+// Median of `samples` (the mean of the two middle ones for an even count); NaN when empty.
+double median(std::vector<double> samples);
+
 class SampleStats {
  public:
   void add(double x) {

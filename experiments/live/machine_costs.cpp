@@ -14,6 +14,7 @@
 #include "experiments/live/executor.h"
 #include "experiments/live/machine.h"
 #include "sim/rng.h"
+#include "sim/stats.h"
 
 namespace live {
 namespace {
@@ -21,12 +22,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double ms_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using sim::median;
 
 void sleep_ms(double ms) { std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(ms)); }
 
@@ -179,9 +175,8 @@ ReuseCurve measure_reuse_curve(const Zoo& zoo) {
     for (auto& u : units) probes.push_back(probe_unit(u, cfg, corunner.get()));
   });
   corunner.reset();
-  double slow = 0;
   for (const auto& p : probes) curve.warm_ms += p.warm, curve.cold_ms += p.cold;
-  slow = curve.cold_ms - curve.warm_ms;
+  const double slow = curve.cold_ms - curve.warm_ms;
   curve.reference_units = static_cast<int>(probes.size());
   if (probes.empty() || slow < 0.01 * curve.warm_ms) return curve;
   for (std::size_t g = 0; g < cfg.reuse_gaps_ms.size(); ++g) {

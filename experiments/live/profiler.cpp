@@ -70,12 +70,6 @@ std::vector<std::vector<UnitMeasurement>> measure_on(const ZooModel& zm, const Z
   return out;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 hw::LatencyDist to_dist(const std::vector<double>& samples, const std::vector<double>& cold, const hw::Provenance& prov) {
   hw::LatencyDist d;
   // 0.1 us resolution is far below the run-to-run noise and keeps profiles small.
@@ -92,7 +86,7 @@ hw::LatencyDist to_dist(const std::vector<double>& samples, const std::vector<do
   d.stddev_ms = std::sqrt(std::max(0.0, sq / n - d.mean_ms * d.mean_ms));
   d.count = static_cast<std::int64_t>(d.samples_ms.size());
   // Cold as a ratio of medians, applied to the mean: robust to the odd preempted sample.
-  if (!cold.empty()) d.cold_mean_ms = std::round(d.mean_ms * median(cold) / median(samples) * 1e4) / 1e4;
+  if (!cold.empty()) d.cold_mean_ms = std::round(d.mean_ms * sim::median(cold) / sim::median(samples) * 1e4) / 1e4;
   d.provenance = prov;
   return d;
 }
