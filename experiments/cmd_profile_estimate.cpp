@@ -11,10 +11,10 @@
 #include "experiments/cli_options.h"
 #include "experiments/command.h"
 #include "experiments/profile_command.h"
-#include "policies/explore/accuracy.h"
+#include "hw-models/stitching/accuracy.h"
 
 namespace po = boost::program_options;
-namespace ex = policies::explore;
+namespace ex = stitching;
 
 namespace experiments {
 namespace {

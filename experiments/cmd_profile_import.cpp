@@ -9,7 +9,7 @@
 #include "experiments/command.h"
 #include "experiments/profile_command.h"
 #include "hw-models/profile_check.h"
-#include "hw-models/profile_import.h"
+#include "hw-models/import/profile_import.h"
 
 namespace po = boost::program_options;
 

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "hw-models/soc.h"
 #include "policies/preloader.h"
 #include "sim/registry.h"
 #include "sim/table.h"
@@ -39,13 +38,6 @@ std::shared_ptr<const hw::Profile> cached_profile(const std::string& file) {
   return p;
 }
 
-// Registry-built parts are resolved once here so config.resolved.json shows every default.
-sim::Json resolve_component(const sim::ConfigNode& node, auto make) {
-  sim::Json r;
-  make(node, &r);
-  return r;
-}
-
 }  // namespace
 
 Experiment load_experiment(const std::string& file, const std::vector<std::string>& overrides,
@@ -57,23 +49,45 @@ Experiment load_experiment(const std::string& file, const std::vector<std::strin
   return load_experiment_json(config, file, base.empty() ? "." : base);
 }
 
+const std::vector<sim::ParamSpec>& experiment_params() {
+  static const std::vector<sim::ParamSpec> specs = {
+      sim::param_string("name", "", "run name (the default output folder runs/NAME); empty: the config file's stem"),
+      sim::param_string("description", "", "free text, kept in config.resolved.json"),
+      sim::param_int("seed", 1, "", "root of every random stream (arrivals, latencies, policies)", 0),
+      sim::param_duration("duration", "60s", "arrivals stop here; requests in flight then run to completion"),
+      sim::param_json("platform", sim::Json(), "platform file (relative to the config) or inline object"),
+      sim::param_string("profile", std::nullopt, "profile file (.json or .h5), relative to the config"),
+      sim::param_json("latency_model", sim::Json{{"name", "profile_table"}}, "latency_model component"),
+      sim::param_json("scheduler", sim::Json{{"name", "shortest_expected_latency"}}, "scheduler component"),
+      sim::param_json("variant_selector", sim::Json{{"name", "fixed"}}, "variant_selector (planner) component"),
+      sim::param_json("preloader", sim::Json{{"name", "none"}}, "preloader component"),
+      sim::param_json("execution_model", sim::Json{{"name", "soc"}}, "execution_model component"),
+      sim::param_json("memory_budget", sim::Json::object(),
+                      "{\"share_of_zoo\": x}: weights may use x of the tasks' zoos (replaces the platform's capacity); {}: none"),
+      sim::param_double("precision_change_ms", 0.15, "ms",
+                        "conversion cost at a boundary between subgraphs of different precision, where the profile has none", 0.0),
+      sim::param_json("tasks", sim::Json(), "list of tasks: name, model, variant, slo, arrival, max_requests, start"),
+      sim::param_json("slo_changes", sim::Json::array(), "list of {at, task, latency_ms, min_accuracy}"),
+      sim::param_json("outputs", sim::Json::object(), "{trace, trace_max_requests, intervals, sinks}"),
+  };
+  return specs;
+}
+
 Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir) {
   sim::ConfigNode root(config, file);
-  root.expect_keys({"name", "description", "seed", "duration", "platform", "profile", "latency_model", "scheduler",
-                    "variant_selector", "preloader", "memory_budget", "precision_change_ms", "tasks", "slo_changes",
-                    "outputs"});
+  root.expect_object();
+  const sim::Params top(root, experiment_params(), {});
   Experiment e;
   e.file = file;
   e.base_dir = base_dir;
-  e.name = root.get_string("name", fs::path(file).stem().string());
-  std::int64_t seed = root.get_int("seed", 1);
-  if (seed < 0) root.at("seed").fail("must not be negative");
-  e.seed = static_cast<std::uint64_t>(seed);
-  e.duration = root.has("duration") ? root.at("duration").as_duration("s") : sim::from_s(60);
+  e.name = top.get_string("name");
+  if (e.name.empty()) e.name = fs::path(file).stem().string();
+  e.seed = static_cast<std::uint64_t>(top.get_int("seed"));
+  e.duration = top.get_duration("duration");
   if (e.duration <= sim::Time::zero()) root.at("duration").fail("must be positive");
 
   // Platform: a file path or an inline object.
-  sim::ConfigNode pnode = root.at("platform");
+  sim::ConfigNode pnode = top.node("platform");
   if (pnode.is_string()) {
     std::string pfile = resolve_path(base_dir, pnode.as_string());
     sim::Json pj = sim::read_json_file(pfile);
@@ -81,31 +95,24 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   } else {
     e.platform = hw::read_platform(pnode);
   }
-  std::string profile_file = resolve_path(base_dir, root.at("profile").as_string());
+  std::string profile_file = resolve_path(base_dir, top.get_string("profile"));
   e.profile = cached_profile(profile_file);
   const hw::Profile& profile = *e.profile;
 
-  e.latency_node = root.has("latency_model") ? root.at("latency_model")
-                                             : sim::ConfigNode(sim::Json{{"name", "profile_table"}}, file, "$.latency_model");
-  e.scheduler_node = root.has("scheduler") ? root.at("scheduler")
-                                           : sim::ConfigNode(sim::Json{{"name", "shortest_expected_latency"}}, file, "$.scheduler");
-  e.selector_node = root.has("variant_selector")
-                        ? root.at("variant_selector")
-                        : sim::ConfigNode(sim::Json{{"name", "fixed"}}, file, "$.variant_selector");
+  e.latency = sim::Component<hw::LatencyModel>(top.node("latency_model"));
+  e.scheduler = sim::Component<policies::Scheduler>(top.node("scheduler"));
+  e.selector = sim::Component<policies::VariantSelector>(top.node("variant_selector"));
+  e.preloader = sim::Component<policies::Preloader>(top.node("preloader"));
+  e.execution = sim::Component<hw::ExecutionModel>(top.node("execution_model"));
+  e.precision_change_ms = top.get_double("precision_change_ms");
 
-  e.preloader_node = root.has("preloader") ? root.at("preloader")
-                                           : sim::ConfigNode(sim::Json{{"name", "none"}}, file, "$.preloader");
-  e.precision_change_ms = root.get_double("precision_change_ms", 0.15, 0.0);
-
-  sim::Json resolved = config;
-  resolved["precision_change_ms"] = e.precision_change_ms;
+  sim::Json resolved = top.resolved();
   resolved["name"] = e.name;
-  resolved["seed"] = e.seed;
-  resolved["duration"] = fmt::format("{}ns", e.duration.ns);
-  resolved["latency_model"] = resolve_component(e.latency_node, hw::make_latency_model);
-  resolved["scheduler"] = resolve_component(e.scheduler_node, policies::make_scheduler);
-  resolved["variant_selector"] = resolve_component(e.selector_node, policies::make_variant_selector);
-  resolved["preloader"] = resolve_component(e.preloader_node, policies::make_preloader);
+  resolved["latency_model"] = e.latency.resolved();
+  resolved["scheduler"] = e.scheduler.resolved();
+  resolved["variant_selector"] = e.selector.resolved();
+  resolved["preloader"] = e.preloader.resolved();
+  resolved["execution_model"] = e.execution.resolved();
   resolved["platform"] = hw::to_json(e.platform);
   resolved["profile"] = profile_file;
 
@@ -113,9 +120,9 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   // profile must cover at least one platform processor.
   bool any_shared = false;
   for (const auto& pname : profile.processors) any_shared = any_shared || e.platform.find(pname) >= 0;
-  if (!any_shared) root.at("profile").fail("the profile covers none of the platform's processors");
+  if (!any_shared) top.node("profile").fail("the profile covers none of the platform's processors");
 
-  auto tasks = root.at("tasks");
+  auto tasks = top.node("tasks");
   if (tasks.size() == 0) tasks.fail("an experiment needs at least one task");
   resolved["tasks"] = sim::Json::array();
   for (const auto& tn : tasks.elements()) {
@@ -170,8 +177,8 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   // A memory budget as a share of the tasks' model zoos (every variant of every subgraph)
   // replaces the platform's capacity; room for the activations of every slot is added, so the
   // budget is what the weights may occupy.
-  if (root.has("memory_budget")) {
-    auto mb = root.at("memory_budget");
+  if (!top.get_json("memory_budget").empty()) {
+    auto mb = top.node("memory_budget");
     mb.expect_keys({"share_of_zoo"});
     double share = mb.at("share_of_zoo").as_double(0.0, 1.0);
     std::int64_t zoo = 0, largest = 0, act = 0;
@@ -195,8 +202,8 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     resolved["platform"] = hw::to_json(e.platform);
   }
 
-  if (root.has("slo_changes")) {
-    for (const auto& cn : root.at("slo_changes").elements()) {
+  {
+    for (const auto& cn : top.node("slo_changes").elements()) {
       cn.expect_keys({"at", "task", "latency_ms", "min_accuracy"});
       workloads::SloChange c;
       c.at = cn.at("at").as_duration("s");
@@ -216,8 +223,8 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   }
 
   sim::Json outputs_resolved;
-  if (root.has("outputs")) {
-    auto on = root.at("outputs");
+  {
+    auto on = top.node("outputs");
     on.expect_keys({"trace", "trace_max_requests", "intervals", "sinks"});
     e.outputs.trace = on.get_bool("trace", true);
     e.outputs.trace_max_requests = on.get_int("trace_max_requests", 2000);

@@ -12,12 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "hw-models/execution_model.h"
 #include "hw-models/latency_model.h"
 #include "hw-models/platform.h"
 #include "hw-models/profile.h"
+#include "policies/preloader.h"
 #include "policies/scheduler.h"
 #include "policies/variant_selector.h"
 #include "sim/config.h"
+#include "sim/params.h"
+#include "sim/registry.h"
 #include "workloads/arrival.h"
 #include "workloads/slo.h"
 
@@ -50,7 +54,12 @@ struct Experiment {
   sim::Time duration;  // arrivals stop here; in-flight requests then run to completion
   hw::Platform platform;
   std::shared_ptr<const hw::Profile> profile;
-  sim::ConfigNode latency_node, scheduler_node, selector_node, preloader_node;
+  // The run's components, validated once here and built once per run.
+  sim::Component<hw::LatencyModel> latency;
+  sim::Component<policies::Scheduler> scheduler;
+  sim::Component<policies::VariantSelector> selector;
+  sim::Component<policies::Preloader> preloader;
+  sim::Component<hw::ExecutionModel> execution;
   // Conversion cost at a boundary between subgraphs of different precision, used when the
   // profile has no boundary cost for that pair.
   double precision_change_ms = 0.15;
@@ -59,6 +68,11 @@ struct Experiment {
   OutputConfig outputs;
   sim::Json resolved;  // the whole config with every default filled in
 };
+
+// The top-level keys of an experiment config, declared like a component's parameters (name,
+// type, default, unit, help): they validate the config, fill config.resolved.json and are listed
+// by `stitchsim list experiment`.
+const std::vector<sim::ParamSpec>& experiment_params();
 
 // `overrides` are "key.path=value" strings (the CLI's --set).
 Experiment load_experiment(const std::string& file, const std::vector<std::string>& overrides = {},

@@ -9,17 +9,17 @@
 
 #include <fmt/format.h>
 
-#include "policies/explore/accuracy.h"
-#include "policies/explore/enumerate.h"
-#include "policies/explore/frontier.h"
-#include "policies/explore/stitching_gain.h"
+#include "hw-models/stitching/accuracy.h"
+#include "hw-models/stitching/enumerate.h"
+#include "hw-models/stitching/frontier.h"
+#include "hw-models/stitching/stitching_gain.h"
 #include "sim/rng.h"
 #include "sim/run_directory.h"
 #include "sim/table.h"
 
 namespace experiments {
 namespace fs = std::filesystem;
-namespace ex = policies::explore;
+namespace ex = stitching;
 
 const std::vector<sim::ParamSpec>& explore_params() {
   static const std::vector<sim::ParamSpec> specs = {
@@ -112,6 +112,8 @@ ExploreConfig load_explore(const std::string& file, const std::vector<std::strin
   c.resolved["experiment"] = experiment_file;
   c.resolved["tasks"] = sim::Json::array();
   for (int t : c.tasks) c.resolved["tasks"].push_back(c.experiment.tasks[static_cast<std::size_t>(t)].name);
+  c.latency = c.experiment.latency.build();
+  c.space.latency = c.latency.get();
   // Build every space now so a profile that lacks what exploration needs fails before output.
   for (int t : c.tasks) ex::build_space(*c.experiment.profile, c.experiment.tasks[static_cast<std::size_t>(t)].model,
                                         c.experiment.platform, c.space);

@@ -8,11 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "experiments/experiment.h"
-#include "policies/explore/space.h"
+#include "hw-models/stitching/space.h"
 #include "sim/config.h"
 #include "sim/params.h"
 
@@ -25,7 +26,9 @@ struct ExploreConfig {
   std::string name;
   Experiment experiment;
   std::vector<int> tasks;  // indices into experiment.tasks
-  policies::explore::SpaceSettings space;
+  // The experiment's latency model: unit latencies are its expected(), as the planners see them.
+  std::shared_ptr<const hw::LatencyModel> latency;
+  stitching::SpaceSettings space;  // space.latency points into `latency`
   sim::ConfigNode estimator_node, baseline_node;
   int cv_folds = 5;
   std::uint64_t seed = 1;

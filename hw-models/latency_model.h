@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <typeinfo>
 
 #include "hw-models/profile.h"
 #include "sim/params.h"
@@ -18,6 +20,10 @@ class LatencyModel {
   virtual sim::Time sample(const LatencyDist& dist, sim::Rng& rng) const = 0;
   // What a policy may assume before running: the distribution's mean under this model.
   virtual sim::Time expected(const LatencyDist& dist) const = 0;
+  // Identifies expected(): models with equal keys give equal expected() for every distribution
+  // (planners cache candidate costs on it). The default, the implementation's type, suits
+  // models whose parameters do not change expected().
+  virtual std::string expected_key() const { return typeid(*this).name(); }
 };
 
 std::unique_ptr<LatencyModel> make_latency_model(const sim::ConfigNode& node, sim::Json* resolved = nullptr);

@@ -52,14 +52,7 @@ MemoryPool::Grant MemoryPool::acquire(std::uint32_t unit, std::int64_t weights_b
   std::int64_t evictable = evictable_bytes_ - ((u.state != State::kAbsent && u.pins == 0) ? u.bytes : 0);
   if (used_bytes_ + need > capacity_bytes_ + evictable) return Grant{};
   if (u.state != State::kAbsent && u.pins == 0) lru_remove(unit);
-  while (used_bytes_ + need > capacity_bytes_) {
-    std::uint32_t victim = lru_head_;
-    lru_remove(victim);
-    Unit& v = units_[victim];
-    v.state = State::kAbsent;
-    set_used(used_bytes_ - v.bytes, now);
-    ++evictions_;
-  }
+  make_room(need, now);
   Grant g{true, false, now};
   if (u.state == State::kAbsent) {
     u.state = State::kLoading;
@@ -75,6 +68,32 @@ MemoryPool::Grant MemoryPool::acquire(std::uint32_t unit, std::int64_t weights_b
   ++u.pins;
   set_used(used_bytes_ + need, now);
   return g;
+}
+
+void MemoryPool::make_room(std::int64_t need, sim::Time now) {
+  while (used_bytes_ + need > capacity_bytes_) {
+    std::uint32_t victim = lru_head_;
+    lru_remove(victim);
+    Unit& v = units_[victim];
+    v.state = State::kAbsent;
+    set_used(used_bytes_ - v.bytes, now);
+    ++evictions_;
+  }
+}
+
+bool MemoryPool::reserve(std::int64_t bytes, sim::Time now) {
+  if (bytes < 0) throw std::logic_error("memory pool: negative reservation");
+  if (used_bytes_ + bytes > capacity_bytes_ + evictable_bytes_) return false;
+  make_room(bytes, now);
+  reserved_bytes_ += bytes;
+  set_used(used_bytes_ + bytes, now);
+  return true;
+}
+
+void MemoryPool::unreserve(std::int64_t bytes, sim::Time now) {
+  if (bytes < 0 || bytes > reserved_bytes_) throw std::logic_error("memory pool: unreserve of more than reserved");
+  reserved_bytes_ -= bytes;
+  set_used(used_bytes_ - bytes, now);
 }
 
 void MemoryPool::release(std::uint32_t unit, std::int64_t transient_bytes, sim::Time now) {

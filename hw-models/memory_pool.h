@@ -1,8 +1,12 @@
-// Shared memory of the SoC: which subgraph weights are resident, and transient activations.
+// Shared memory of the SoC: which weight blocks are resident, transient activations, and
+// reservations.
 //
-// Units (weights of one subgraph of one variant) are resident, loading, or absent. A job pins its
-// unit while it runs; unpinned resident units are evicted least-recently-used first when room
-// is needed. Contract: used_bytes() never exceeds capacity_bytes(); acquire() fails instead.
+// Blocks (weight_blocks.h; by default the weights of one subgraph of one variant) are resident,
+// loading, or absent. A job pins its block while it runs; unpinned resident blocks are evicted
+// least-recently-used first when room is needed. A reservation admits a request's working set
+// before its work starts (Masa's admission: a network runs only when its peak memory fits): the
+// reserved bytes count as used until released, and eviction makes room for them as for a load.
+// Contract: used_bytes() never exceeds capacity_bytes(); acquire() and reserve() fail instead.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +34,12 @@ class MemoryPool {
                 sim::Time load_time);
   // Unpins `unit` and frees `transient_bytes`.
   void release(std::uint32_t unit, std::int64_t transient_bytes, sim::Time now);
+  // Reserves `bytes` (evicting unpinned blocks if needed); false, changing nothing, when they
+  // cannot fit even after evicting every unpinned block.
+  bool reserve(std::int64_t bytes, sim::Time now);
+  // Returns `bytes` of an earlier reservation.
+  void unreserve(std::int64_t bytes, sim::Time now);
+  std::int64_t reserved_bytes() const { return reserved_bytes_; }
   // Makes a unit resident and pinned forever (a preloader's decision); false if it cannot fit.
   bool preload(std::uint32_t unit, std::int64_t weights_bytes);
 
@@ -56,11 +66,14 @@ class MemoryPool {
   void lru_remove(std::uint32_t u);
   void lru_push_back(std::uint32_t u);
   void set_used(std::int64_t bytes, sim::Time now);
+  // Evicts LRU blocks until `need` more bytes fit; the caller checked that they can.
+  void make_room(std::int64_t need, sim::Time now);
 
   std::int64_t capacity_bytes_;
   std::int64_t used_bytes_ = 0;
   std::int64_t peak_bytes_ = 0;
   std::int64_t evictable_bytes_ = 0;
+  std::int64_t reserved_bytes_ = 0;
   std::vector<Unit> units_;
   std::uint32_t lru_head_ = kNone, lru_tail_ = kNone;
   std::uint64_t hits_ = 0, loads_ = 0, evictions_ = 0;

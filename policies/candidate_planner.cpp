@@ -79,4 +79,17 @@ std::vector<std::vector<Plan>> CandidatePlanner::anticipated_plans(const SystemV
   return out;
 }
 
+std::vector<int> SingleVariantPlanner::decide(const SystemView&, const std::vector<TaskDemand>& demands) {
+  std::vector<int> out;
+  for (const auto& d : demands) {
+    out.push_back(best_candidate(*d.candidates, [this](const Candidate& c, const Candidate& b) {
+      if (accuracy_optimal_) {
+        return c.plan.accuracy > b.plan.accuracy || (c.plan.accuracy == b.plan.accuracy && c.latency_ns < b.latency_ns);
+      }
+      return c.latency_ns < b.latency_ns || (c.latency_ns == b.latency_ns && c.plan.accuracy > b.plan.accuracy);
+    }));
+  }
+  return out;
+}
+
 }  // namespace policies

@@ -18,7 +18,7 @@ class CandidatePlanner : public VariantSelector {
   Plan choose(const SystemView& view, int task) override;
   // The plans chosen for each task across SLO configurations around the configured ones
   // (latency scaled 0.5x..2x, accuracy -2..+1 points), for the hot-subgraph preloader.
-  std::vector<std::vector<Plan>> anticipated_plans(const SystemView& view);
+  std::vector<std::vector<Plan>> anticipated_plans(const SystemView& view) override;
 
   std::uint64_t replans() const { return replans_; }
 
@@ -45,6 +45,20 @@ class JointPlanner final : public CandidatePlanner {
   std::vector<int> decide(const SystemView& view, const std::vector<TaskDemand>& demands) override {
     return choose_joint(view, demands);
   }
+};
+
+// SV-AO and SV-LO: each task always runs one zoo variant, whatever the SLO: the most accurate
+// (accuracy-optimal) or the fastest (latency-optimal), on its fastest placement.
+class SingleVariantPlanner final : public CandidatePlanner {
+ public:
+  SingleVariantPlanner(CandidateOptions o, bool accuracy_optimal)
+      : CandidatePlanner(std::move(o)), accuracy_optimal_(accuracy_optimal) {}
+
+ protected:
+  std::vector<int> decide(const SystemView& view, const std::vector<TaskDemand>& demands) override;
+
+ private:
+  bool accuracy_optimal_;
 };
 
 // Parameters every candidate planner declares.

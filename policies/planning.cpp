@@ -7,12 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "policies/explore/accuracy.h"
-#include "policies/explore/frontier.h"
-#include "policies/explore/space.h"
+#include "hw-models/stitching/accuracy.h"
+#include "hw-models/stitching/frontier.h"
+#include "hw-models/stitching/space.h"
 
 namespace policies {
-namespace ex = policies::explore;
+namespace ex = stitching;
 
 std::string CandidateOptions::key() const {
   return fmt::format("{}|{}|{}|{}|{}|{}", stitched, partitioned, order, placement, estimator, precision_change_ms);
@@ -77,6 +77,7 @@ std::vector<Candidate> build_candidates(const SystemView& view, int task, const 
   ex::SpaceSettings settings;
   settings.placement = ex::PlacementRule::kAny;
   settings.precision_change_ms = o.precision_change_ms;
+  settings.latency = &view.latency_model();
   ex::StitchSpace space = ex::build_space(view.profile(), model, view.platform(), settings);
   const int S = space.subgraphs, K = space.variants;
 
@@ -164,6 +165,7 @@ const std::vector<Candidate>& task_candidates(const SystemView& view, int task, 
   static std::map<std::string, std::unique_ptr<std::vector<Candidate>>> cache;
   std::string key = fmt::format("{}|{}|{}|{}|{}", static_cast<const void*>(&view.profile()), view.platform().name,
                                 view.platform().memory_capacity_bytes, view.task_model(task), options.key());
+  key += "|" + view.latency_model().expected_key();
   for (const auto& p : view.platform().processors) key += "|" + p.name;
   {
     std::lock_guard lock(mutex);

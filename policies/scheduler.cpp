@@ -47,6 +47,12 @@ std::unique_ptr<Scheduler> make_scheduler(const sim::ConfigNode& node, sim::Json
   return s;
 }
 
+std::unique_ptr<Scheduler> make_scheduler(const sim::Component<Scheduler>& component) {
+  auto s = component.build();
+  s->set_early_drop(component.params().get_bool("early_drop"));
+  return s;
+}
+
 int fastest_finish_processor(const SystemView& view, const ReadyJob& job) {
   int best = -1;
   sim::Time best_t = sim::Time::max();

@@ -13,6 +13,7 @@
 
 #include "policies/view.h"
 #include "sim/params.h"
+#include "sim/registry.h"
 
 namespace policies {
 
@@ -63,6 +64,8 @@ class Scheduler {
 // Parameters shared by every scheduler, appended to each one's own declaration.
 std::vector<sim::ParamSpec> with_common_params(std::vector<sim::ParamSpec> own);
 std::unique_ptr<Scheduler> make_scheduler(const sim::ConfigNode& node, sim::Json* resolved = nullptr);
+// Builds a validated scheduler configuration (applies the common parameters).
+std::unique_ptr<Scheduler> make_scheduler(const sim::Component<Scheduler>& component);
 
 // Helpers for policies.
 // Processor with the lowest expected backlog + load + hand-off + execution for `job`, or -1.

@@ -18,6 +18,12 @@ double zoo_accuracy(const SystemView& view, int task, int variant) {
   return view.profile().models[static_cast<std::size_t>(view.task_model(task))].variants[static_cast<std::size_t>(variant)].accuracy;
 }
 
+std::vector<std::vector<Plan>> VariantSelector::anticipated_plans(const SystemView& view) {
+  std::vector<std::vector<Plan>> out;
+  for (int t = 0; t < view.task_count(); ++t) out.push_back({choose(view, t)});
+  return out;
+}
+
 std::unique_ptr<VariantSelector> make_variant_selector(const sim::ConfigNode& node, sim::Json* resolved) {
   return sim::Registry<VariantSelector>::instance().create(node, resolved);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "policies/plan.h"
 #include "policies/view.h"
@@ -21,6 +22,9 @@ class VariantSelector {
   // The plan for a new request of `task`. Every subgraph's variant must be runnable on its
   // pinned processor, or on some processor when not pinned (see runnable()).
   virtual Plan choose(const SystemView& view, int task) = 0;
+  // The plans this selector expects to use for each task over the run (with repetition, one per
+  // anticipated SLO configuration), for the preloader. Default: the plan choose() gives now.
+  virtual std::vector<std::vector<Plan>> anticipated_plans(const SystemView& view);
 };
 
 // True when every subgraph of the variant can run on at least one processor.

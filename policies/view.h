@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hw-models/latency_model.h"
 #include "hw-models/platform.h"
 #include "hw-models/profile.h"
 #include "sim/time.h"
@@ -32,6 +33,9 @@ class SystemView {
   virtual sim::Time now() const = 0;
   virtual const hw::Platform& platform() const = 0;
   virtual const hw::Profile& profile() const = 0;
+  // The run's one latency model: what expected_latency() is based on, and what planners use to
+  // cost candidate plans, so schedulers, planners and the execution model agree.
+  virtual const hw::LatencyModel& latency_model() const = 0;
 
   // Processors.
   virtual int busy_slots(int processor) const = 0;

@@ -69,9 +69,9 @@ class Registry {
     return out;
   }
 
-  // Builds from {"name": ..., params...}; a plain string is accepted as {"name": string}.
-  // `resolved` (optional) receives the config with every default filled in.
-  std::unique_ptr<Interface> create(const ConfigNode& node, Json* resolved = nullptr) const {
+  // Validates {"name": ..., params...} (a plain string is accepted as {"name": string}) and
+  // returns the entry with the validated parameters; ConfigError naming the JSON path otherwise.
+  std::pair<const Entry*, Params> prepare(const ConfigNode& node) const {
     std::string name;
     std::optional<ConfigNode> params_node;
     if (node.is_string()) {
@@ -88,9 +88,16 @@ class Registry {
     }
     Params params = params_node ? Params(*params_node, entry->info.params)
                                 : Params(ConfigNode(Json::object(), node.file(), node.path()), entry->info.params);
+    return {entry, std::move(params)};
+  }
+
+  // Validates and builds in one step. `resolved` (optional) receives the config with every
+  // default filled in.
+  std::unique_ptr<Interface> create(const ConfigNode& node, Json* resolved = nullptr) const {
+    auto [entry, params] = prepare(node);
     if (resolved) {
       *resolved = params.resolved();
-      (*resolved)["name"] = name;
+      (*resolved)["name"] = entry->info.name;
     }
     return entry->make(params);
   }
@@ -118,6 +125,33 @@ struct Registration {
     Registry<Interface>::instance().add(RegistryEntryInfo{std::move(name), std::move(help), std::move(params)},
                                         std::move(make));
   }
+};
+
+// A validated configuration of one registered implementation: read and checked once (when the
+// experiment loads), built once per run. Building never fails on its parameters, since they were
+// checked here; an implementation may still reject them against the platform in its bind().
+template <class Interface>
+class Component {
+ public:
+  Component() = default;
+  explicit Component(const ConfigNode& node) {
+    auto [entry, params] = Registry<Interface>::instance().prepare(node);
+    entry_ = entry;
+    params_ = std::move(params);
+    resolved_ = params_.resolved();
+    resolved_["name"] = entry_->info.name;
+  }
+  bool empty() const { return entry_ == nullptr; }
+  std::unique_ptr<Interface> build() const { return entry_->make(params_); }
+  const std::string& name() const { return entry_->info.name; }
+  const Params& params() const { return params_; }
+  // Every parameter with its value, and "name".
+  const Json& resolved() const { return resolved_; }
+
+ private:
+  const typename Registry<Interface>::Entry* entry_ = nullptr;
+  Params params_;
+  Json resolved_;
 };
 
 }  // namespace sim

@@ -1,59 +1,48 @@
-// One experiment executed for real on this machine: real threads, real arrival times, and the
-// very policy objects the simulator uses (policies::Scheduler and VariantSelector decide over
-// this class, a live policies::SystemView).
-//
-// Mirrors experiments::Simulation step for step so the two can be compared: the same arrival
-// processes and RNG streams (so the same arrival times), a per-processor FIFO queue served by
-// one worker thread per slot pinned to the processor's cores, a subgraph's weights compiled on
-// first use (its load phase), the next subgraph made ready when one finishes. Memory is
-// accounted as the simulator does: resident weights plus the workspace of each running job. It
-// does not evict: the experiment's memory must hold every unit it uses.
+// One experiment executed for real on this machine: the request flow (experiments/request_flow.h)
+// driven by a steady clock, with the live worker pool (live_pool.h) as its execution model. The
+// same arrival processes and RNG streams as the simulation (so the same arrival times), and the
+// very same scheduler, planner and preloader objects.
 //
 // Timing: all times are steady_clock nanoseconds since the run started. A request's arrival is
 // its scheduled time, so a late wake-up of the dispatcher counts against the request.
 #pragma once
 
 #include <memory>
-#include <vector>
+#include <string>
 
 #include "experiments/experiment.h"
+#include "experiments/live/live_pool.h"
 #include "experiments/live/zoo.h"
-#include "experiments/simulation.h"
-#include "policies/view.h"
+#include "experiments/request_flow.h"
 
 namespace live {
 
-class LiveRun final : public policies::SystemView {
+class LiveRun final {
  public:
-  // `zoo` must contain every model and variant of the experiment's profile by name, and a
-  // processor (core set) for every platform processor by name; otherwise ConfigError naming
-  // `config_file`.
-  LiveRun(const experiments::Experiment& experiment, const Zoo& zoo, const std::string& config_file);
-  ~LiveRun() override;
+  enum class Executor {
+    kOnednn,  // real execution of the zoo's models
+    kSpin,    // busy-waits of the simulator's own times (the plumbing check; no zoo needed)
+  };
+  // `cores[p]`: logical CPUs of platform processor p. With kOnednn, `zoo` must cover every model
+  // and variant of the experiment's tasks; otherwise ConfigError naming `config_file`.
+  LiveRun(const experiments::Experiment& experiment, Executor executor, std::vector<std::vector<int>> cores,
+          bool realtime, const Zoo* zoo, const std::string& config_file);
+  ~LiveRun();
+  // Call once.
   experiments::RunResult run();
-
-  // SystemView
-  sim::Time now() const override;
-  const hw::Platform& platform() const override;
-  const hw::Profile& profile() const override;
-  int busy_slots(int processor) const override;
-  std::size_t queue_length(int processor) const override;
-  sim::Time backlog(int processor) const override;
-  sim::Time expected_latency(int model, int variant, int subgraph, int processor) const override;
-  sim::Time expected_load(int model, int variant, int subgraph) const override;
-  int task_count() const override;
-  const std::string& task_name(int task) const override;
-  int task_model(int task) const override;
-  int task_variant(int task) const override;
-  const workloads::Slo& task_slo(int task) const override;
-  const std::vector<policies::ReadyJob>& ready_jobs() const override;
-  double task_rate_rps(int task) const override;
-  bool task_active(int task) const override;
-  std::int64_t memory_used_bytes() const override;
+  // Peak of the pool's own accounting (resident weights + running workspaces), for reports.
+  std::int64_t accounted_peak_bytes() const { return pool_->accounted_peak_bytes(); }
 
  private:
-  struct State;
-  std::unique_ptr<State> s_;
+  const experiments::Experiment& exp_;
+  std::unique_ptr<LivePool> pool_;
+  std::unique_ptr<experiments::RequestFlow> flow_;
+  bool realtime_;
 };
+
+// The core set of each platform processor from the zoo config (by processor name); ConfigError
+// naming `config_file` when one is missing.
+std::vector<std::vector<int>> zoo_cores(const experiments::Experiment& experiment, const Zoo& zoo,
+                                        const std::string& config_file);
 
 }  // namespace live

@@ -87,7 +87,7 @@ std::string format_comparison(const sim::Json& c) {
 sim::Json run_validate(const std::string& config_file, const std::string& out_dir, bool quiet) {
   sim::Json cj = sim::read_json_file(config_file);
   sim::ConfigNode root(cj, config_file);
-  root.expect_keys({"name", "description", "zoo", "experiment"});
+  root.expect_keys({"name", "description", "zoo", "experiment", "executor"});
   std::string base = fs::path(config_file).parent_path().string();
   if (base.empty()) base = ".";
   auto resolve = [&](const std::string& p) {
@@ -95,12 +95,31 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
     return (f.is_relative() ? fs::path(base) / f : f).lexically_normal().string();
   };
   std::string name = root.get_string("name", fs::path(config_file).stem().string());
-  ZooConfig zoo_cfg = read_zoo_config(resolve(root.at("zoo").as_string()));
+  std::string executor = root.get_string("executor", "onednn");
+  if (executor != "onednn" && executor != "spin") {
+    root.at("executor").fail(fmt::format("unknown executor '{}' (valid: onednn, spin)", executor));
+  }
   auto en = root.at("experiment");
   experiments::Experiment e = en.is_string() ? experiments::load_experiment(resolve(en.as_string()))
                                              : experiments::load_experiment_json(en.json(), config_file, base);
-  Zoo zoo(zoo_cfg);
-  LiveRun live_run(e, zoo, config_file);  // checks the zoo covers the experiment before anything runs
+  std::unique_ptr<Zoo> zoo;
+  sim::Json zoo_resolved;
+  std::vector<std::vector<int>> cores;
+  bool realtime = false;
+  if (executor == "onednn" || root.has("zoo")) {
+    ZooConfig zoo_cfg = read_zoo_config(resolve(root.at("zoo").as_string()));
+    zoo_resolved = zoo_cfg.resolved;
+    zoo = std::make_unique<Zoo>(zoo_cfg);
+    cores = zoo_cores(e, *zoo, config_file);
+    realtime = zoo->config().realtime;
+  } else {
+    // The spin executor needs no models: processor p spins on logical CPU p (mod the CPU count).
+    int cpus = std::max(1, machine_info().logical_cpus);
+    for (std::size_t p = 0; p < e.platform.processors.size(); ++p) cores.push_back({static_cast<int>(p) % cpus});
+  }
+  // Checks that the zoo covers the experiment before anything runs.
+  LiveRun live_run(e, executor == "spin" ? LiveRun::Executor::kSpin : LiveRun::Executor::kOnednn, cores, realtime,
+                   zoo.get(), config_file);
 
   auto t0 = std::chrono::steady_clock::now();
   experiments::Simulation simulation(e);
@@ -123,12 +142,20 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
   if (predicted.evictions > 0) {
     notes.push_back("the simulation evicted units; the live backend never evicts, so memory numbers are not comparable");
   }
-  notes.push_back("measured peak memory is the executor's accounting (resident weights + workspaces of running jobs), "
-                  "the simulator's definition; process_peak_rss_bytes is the whole process, including the zoo in memory");
+  if (executor == "onednn") {
+    notes.push_back("measured peak memory is the allocator's bytes in use (mallinfo2) above their level when the run "
+                    "started, sampled at every job start and end; process_peak_rss_bytes is the whole process, "
+                    "including the zoo in memory");
+  } else {
+    notes.push_back("spin executor: jobs busy-wait the simulator's own times, so this compares the two request flows, "
+                    "not the hardware; measured peak memory is the pool's accounting");
+  }
+  c["executor"] = executor;
+  c["live_accounted_peak_bytes"] = live_run.accounted_peak_bytes();
   c["notes"] = notes;
 
   sim::RunDirectory dir(out_dir);
-  sim::Json resolved = {{"name", name}, {"zoo", zoo_cfg.resolved}, {"experiment", e.resolved}};
+  sim::Json resolved = {{"name", name}, {"executor", executor}, {"zoo", zoo_resolved}, {"experiment", e.resolved}};
   sim::write_json_file(dir.file("config.resolved.json"), resolved);
   sim::write_json_file(dir.file("summary.json"), c);
   write_run(dir.file("simulated"), e, predicted, ps);

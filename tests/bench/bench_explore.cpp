@@ -10,11 +10,11 @@
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
-#include "policies/explore/enumerate.h"
-#include "policies/explore/frontier.h"
+#include "hw-models/stitching/enumerate.h"
+#include "hw-models/stitching/frontier.h"
 #include "tests/explore/synthetic.h"
 
-namespace ex = policies::explore;
+namespace ex = stitching;
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 #include "hw-models/platform.h"
 #include "hw-models/profile.h"
-#include "policies/explore/accuracy.h"
+#include "hw-models/stitching/accuracy.h"
 #include "sim/rng.h"
 
 namespace explore_test {
@@ -94,7 +94,7 @@ inline hw::Platform synthetic_platform(std::int64_t capacity_bytes = 8'000'000'0
 // sparsities, on top of the share-weighted mean of the zoo accuracies. Exact on the diagonal
 // except for the sparsity product term, which is what stitching "remembers".
 inline double interaction_truth(const hw::ModelProfile& m, const std::vector<int>& x) {
-  std::vector<double> w = policies::explore::subgraph_shares(m);
+  std::vector<double> w = stitching::subgraph_shares(m);
   double acc = 0;
   for (std::size_t s = 0; s < x.size(); ++s) acc += w[s] * m.variants[static_cast<std::size_t>(x[s])].accuracy;
   for (std::size_t s = 1; s < x.size(); ++s) {
@@ -118,7 +118,7 @@ std::vector<hw::StitchedAccuracy> sample_stitched(const hw::ModelProfile& m, int
   while (static_cast<int>(out.size()) < count) {
     std::vector<int> x(static_cast<std::size_t>(m.subgraph_count));
     for (auto& v : x) v = static_cast<int>(rng.below(static_cast<std::uint64_t>(K)));
-    if (policies::explore::is_diagonal(x)) continue;
+    if (stitching::is_diagonal(x)) continue;
     bool dup = false;
     for (const auto& y : seen) dup = dup || y == x;
     if (dup) continue;

@@ -1,10 +1,10 @@
 // Accuracy estimators on synthetic data of known structure.
 #include <gtest/gtest.h>
 
-#include "policies/explore/accuracy.h"
+#include "hw-models/stitching/accuracy.h"
 #include "tests/explore/synthetic.h"
 
-namespace ex = policies::explore;
+namespace ex = stitching;
 
 namespace {
 

@@ -6,11 +6,11 @@
 #include <set>
 #include <tuple>
 
-#include "policies/explore/enumerate.h"
-#include "policies/explore/frontier.h"
+#include "hw-models/stitching/enumerate.h"
+#include "hw-models/stitching/frontier.h"
 #include "tests/explore/synthetic.h"
 
-namespace ex = policies::explore;
+namespace ex = stitching;
 using explore_test::SyntheticOptions;
 
 namespace {

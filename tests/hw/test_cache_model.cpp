@@ -5,7 +5,7 @@
 #include "hw-models/cache_model.h"
 #include "hw-models/latency_model.h"
 #include "hw-models/platform.h"
-#include "hw-models/soc.h"
+#include "tests/hw/soc_fixture.h"
 #include "sim/engine.h"
 
 namespace {
@@ -109,12 +109,6 @@ TEST(PlatformCosts, DispatchAndSameProcessorHandoff) {
   }
 }
 
-// Records executions.
-struct Recorder : hw::SocListener {
-  std::vector<hw::JobTiming> done;
-  void on_job_finished(std::uint32_t, const hw::JobSpec&, const hw::JobTiming& t) override { done.push_back(t); }
-};
-
 // Model "m" with one variant and two subgraphs, each warm 1 ms and cold 3 ms on both processors.
 hw::Profile two_unit_profile() {
   hw::Profile profile;
@@ -137,23 +131,13 @@ std::vector<double> exec_ms(const std::vector<hw::JobTiming>& done) {
 }
 
 // A SoC over two_unit_profile() on platform_json() without dispatch cost, recording executions.
-struct SocFixture {
-  hw::Platform platform;
-  hw::Profile profile = two_unit_profile();
-  std::unique_ptr<hw::LatencyModel> latency =
-      hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "e.json", "$.latency_model"));
-  sim::Engine engine;
-  Recorder rec;
-  std::unique_ptr<hw::Soc> soc;
-  explicit SocFixture(double corun_penalty) {
+struct SocFixture : soc_test::SocFixture {
+  explicit SocFixture(double corun_penalty) : soc_test::SocFixture(make_platform(corun_penalty), two_unit_profile()) {}
+  static hw::Platform make_platform(double corun_penalty) {
     sim::Json pj = platform_json();
     pj["dispatch_ms"] = {{"default", 0.0}};
     pj["cache_model"]["corun_penalty"] = corun_penalty;
-    platform = hw::read_platform(sim::ConfigNode(pj, "p.json"));
-    soc = std::make_unique<hw::Soc>(engine, platform, profile, *latency, 1, rec);
-  }
-  void submit_at(double at_ms, hw::JobSpec spec) {
-    engine.schedule_fn(from_ms(at_ms), sim::priority::kNormal, [this, spec] { soc->submit(spec); });
+    return hw::read_platform(sim::ConfigNode(pj, "p.json"));
   }
 };
 
@@ -164,7 +148,7 @@ TEST(SocCache, ExecutionStretchesWithIdleTime) {
   for (double at : {0.0, 3.0, 6.0, 108.0}) f.submit_at(at, hw::JobSpec{});
   f.engine.run();
   ASSERT_EQ(f.rec.done.size(), 4u);
-  EXPECT_EQ(exec_ms(f.rec.done), (std::vector<double>{3.0, 1.0, 2.0, 3.0}));
+  EXPECT_EQ(exec_ms(f.timings()), (std::vector<double>{3.0, 1.0, 2.0, 3.0}));
 }
 
 TEST(SocCache, ColdUnitSlowsFurtherWhileTheOtherProcessorExecutes) {
@@ -175,7 +159,7 @@ TEST(SocCache, ColdUnitSlowsFurtherWhileTheOtherProcessorExecutes) {
   f.submit_at(1.0, hw::JobSpec{});
   f.engine.run();
   ASSERT_EQ(f.rec.done.size(), 2u);
-  EXPECT_EQ(exec_ms(f.rec.done), (std::vector<double>{3.0, 4.0}));
+  EXPECT_EQ(exec_ms(f.timings()), (std::vector<double>{3.0, 4.0}));
 }
 
 }  // namespace

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "hw-models/profile_check.h"
-#include "hw-models/profile_import.h"
-#include "hw-models/profile_sources.h"
+#include "hw-models/import/profile_import.h"
+#include "hw-models/import/profile_sources.h"
 
 namespace fs = std::filesystem;
 using namespace hw;

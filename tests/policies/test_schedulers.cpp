@@ -34,6 +34,7 @@ class FakeView : public policies::SystemView {
   sim::Time now() const override { return now_; }
   const hw::Platform& platform() const override { return platform_; }
   const hw::Profile& profile() const override { return profile_; }
+  const hw::LatencyModel& latency_model() const override { return *latency_; }
   int busy_slots(int p) const override { return busy_[p]; }
   std::size_t queue_length(int p) const override { return queue_[p]; }
   sim::Time backlog(int p) const override { return backlog_[p]; }
@@ -59,6 +60,8 @@ class FakeView : public policies::SystemView {
  private:
   hw::Platform platform_;
   hw::Profile profile_;
+  std::unique_ptr<hw::LatencyModel> latency_ =
+      hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "test.json", "$.latency_model"));
   std::vector<workloads::Slo> slo_;
   std::vector<std::string> names_ = {"a", "b"};
 };

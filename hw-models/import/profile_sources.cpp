@@ -1,0 +1,401 @@
+#include "hw-models/import/profile_sources.h"
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace hw::sources {
+namespace {
+
+std::vector<std::string> read_lines(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw sim::ConfigError(file, "", "cannot open file");
+  std::vector<std::string> lines;
+  std::string l;
+  while (std::getline(in, l)) {
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    lines.push_back(l);
+  }
+  return lines;
+}
+
+[[noreturn]] void fail_line(const std::string& file, int line, const std::string& message) {
+  throw sim::ConfigError(file, fmt::format("line {}", line), message);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::stringstream ss(s);
+  while (std::getline(ss, cur, sep)) out.push_back(cur);
+  if (!s.empty() && s.back() == sep) out.push_back("");
+  return out;
+}
+
+std::string trim(const std::string& s) {
+  auto a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return "";
+  auto b = s.find_last_not_of(" \t");
+  return s.substr(a, b - a + 1);
+}
+
+double to_double(const std::string& s, const std::string& file, int line) {
+  try {
+    std::size_t used = 0;
+    double d = std::stod(s, &used);
+    if (used != s.size()) throw std::invalid_argument(s);
+    return d;
+  } catch (const std::exception&) {
+    fail_line(file, line, fmt::format("expected a number, got '{}'", s));
+  }
+}
+
+}  // namespace
+
+std::vector<NcnnLayer> read_ncnn_param(const std::string& file) {
+  auto lines = read_lines(file);
+  if (lines.size() < 2 || trim(lines[0]) != "7767517") fail_line(file, 1, "not an ncnn .param file (magic 7767517)");
+  std::vector<NcnnLayer> out;
+  for (std::size_t i = 2; i < lines.size(); ++i) {
+    int ln = static_cast<int>(i) + 1;
+    std::istringstream ss(lines[i]);
+    std::vector<std::string> tok;
+    for (std::string t; ss >> t;) tok.push_back(t);
+    if (tok.empty()) continue;
+    if (tok.size() < 4) fail_line(file, ln, "expected: type name inputs outputs ...");
+    NcnnLayer nl;
+    nl.line = ln;
+    nl.layer.kind = tok[0];
+    nl.layer.name = tok[1];
+    int nin = std::stoi(tok[2]), nout = std::stoi(tok[3]);
+    std::size_t first_param = 4 + static_cast<std::size_t>(nin + nout);
+    if (first_param > tok.size()) fail_line(file, ln, "fewer blob names than declared");
+    std::map<int, std::string> params;
+    for (std::size_t k = first_param; k < tok.size(); ++k) {
+      auto eq = tok[k].find('=');
+      if (eq == std::string::npos) fail_line(file, ln, fmt::format("expected key=value, got '{}'", tok[k]));
+      params[std::stoi(tok[k].substr(0, eq))] = tok[k].substr(eq + 1);
+    }
+    auto num = [&](int key, double fallback) { return params.count(key) ? to_double(params[key], file, ln) : fallback; };
+    // Where each layer type keeps its weight count and bias flag (ncnn's operator parameters).
+    const std::string& type = nl.layer.kind;
+    double weights = 0, bias = 0;
+    if (type.rfind("Convolution", 0) == 0 || type.rfind("Deconvolution", 0) == 0) {
+      weights = num(6, 0);
+      bias = num(5, 0) != 0 ? num(0, 0) : 0;
+    } else if (type == "InnerProduct") {
+      weights = num(2, 0);
+      bias = num(1, 0) != 0 ? num(0, 0) : 0;
+    } else if (type == "MultiHeadAttention") {
+      weights = 4 * num(2, 0);  // q, k, v and output projections of 2= each
+      bias = 4 * num(0, 0);
+    } else if (type == "Gemm" && num(5, 0) != 0) {  // constant B: K x N weights
+      weights = num(8, 0) * num(9, 0);
+      bias = num(6, 0) != 0 ? num(8, 0) : 0;
+    }
+    nl.weight_count = static_cast<std::int64_t>(weights);
+    nl.layer.weight_bytes = static_cast<std::int64_t>(4 * (weights + bias));
+    // Shape hints: count, then per output blob: dims, then the dims' sizes.
+    std::vector<double> out_elems;
+    if (params.count(-23330)) {
+      auto v = split(params[-23330], ',');
+      std::size_t k = 1;
+      while (k < v.size()) {
+        int dims = static_cast<int>(to_double(v[k], file, ln));
+        double e = 1;
+        for (int d = 0; d < dims && k + 1 + static_cast<std::size_t>(d) < v.size(); ++d) e *= to_double(v[k + 1 + static_cast<std::size_t>(d)], file, ln);
+        out_elems.push_back(e);
+        k += 1 + static_cast<std::size_t>(dims);
+      }
+    }
+    double elems = 0;
+    for (double e : out_elems) elems += e;
+    if (nl.layer.kind != "Split") nl.layer.activation_bytes = static_cast<std::int64_t>(4 * elems);
+    const std::string& kind = nl.layer.kind;
+    if ((kind == "Convolution" || kind == "ConvolutionDepthWise" || kind == "Deconvolution" ||
+         kind == "DeconvolutionDepthWise") && !out_elems.empty()) {
+      double out_c = num(0, 1);
+      double pixels = out_c > 0 ? out_elems[0] / out_c : 0;
+      nl.layer.macs = static_cast<std::int64_t>(weights * pixels);
+    } else if (kind == "InnerProduct") {
+      nl.layer.macs = static_cast<std::int64_t>(weights);
+    }
+    out.push_back(nl);
+  }
+  return out;
+}
+
+std::vector<BenchRow> read_ncnn_benchmark(const std::string& file, const std::string& section_key) {
+  auto lines = read_lines(file);
+  std::vector<BenchRow> rows;
+  std::string section;
+  bool in = false;
+  BenchRow cfg;
+  std::regex row_re(R"(^\s*(\S+)\s+min\s*=\s*([0-9.]+)\s+max\s*=\s*([0-9.]+)\s+avg\s*=\s*([0-9.]+)\s*$)");
+  std::regex kv_re(R"(^\s*(loop_count|num_threads|powersave|gpu_device)\s*=\s*(-?[0-9]+)\s*$)");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (l.rfind("### ", 0) == 0) {
+      section = trim(l.substr(4));
+      in = section.find(section_key) != std::string::npos;
+      cfg = BenchRow{};
+      continue;
+    }
+    if (!in) continue;
+    std::smatch m;
+    if (std::regex_match(l, m, kv_re)) {
+      int v = std::stoi(m[2]);
+      if (m[1] == "loop_count") {
+        cfg = BenchRow{};
+        cfg.loop_count = v;
+      } else if (m[1] == "num_threads") {
+        cfg.threads = v;
+      } else if (m[1] == "powersave") {
+        cfg.powersave = v;
+      } else {
+        cfg.gpu_device = v;
+      }
+    } else if (std::regex_match(l, m, row_re)) {
+      BenchRow r = cfg;
+      r.section = section;
+      r.model = m[1];
+      int ln = static_cast<int>(i) + 1;
+      r.min_ms = to_double(m[2], file, ln);
+      r.max_ms = to_double(m[3], file, ln);
+      r.avg_ms = to_double(m[4], file, ln);
+      r.line = ln;
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+namespace {
+
+struct YamlLine {
+  int indent;
+  std::string text;
+  int number;
+};
+
+std::string unquote(std::string s) {
+  s = trim(s);
+  if (s.size() >= 2 && ((s.front() == '\'' && s.back() == '\'') || (s.front() == '"' && s.back() == '"'))) {
+    return s.substr(1, s.size() - 2);
+  }
+  return s;
+}
+
+sim::Json yaml_scalar(const std::string& raw) {
+  std::string s = trim(raw);
+  if (s == "{}") return sim::Json::object();
+  if (s == "[]") return sim::Json::array();
+  return unquote(s);
+}
+
+// Finds "key: rest" (the first ": " or a trailing ":" outside quotes).
+bool split_key(const std::string& text, std::string& key, std::string& rest) {
+  if (text.empty() || text[0] == '\'' || text[0] == '"') {
+    if (text.empty()) return false;
+    char q = text[0];
+    auto close = text.find(q, 1);
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
+    key = text.substr(1, close - 1);
+    rest = text.substr(close + 2);
+    return true;
+  }
+  auto p = text.find(": ");
+  if (p == std::string::npos) {
+    if (text.back() != ':') return false;
+    p = text.size() - 1;
+  }
+  key = trim(text.substr(0, p));
+  rest = p + 1 < text.size() ? text.substr(p + 1) : "";
+  return true;
+}
+
+class YamlParser {
+ public:
+  YamlParser(std::vector<YamlLine> lines, std::string file) : lines_(std::move(lines)), file_(std::move(file)) {}
+  sim::Json parse() {
+    if (lines_.empty()) return sim::Json::object();
+    return block(lines_[0].indent);
+  }
+
+ private:
+  bool is_item(std::size_t i) const { return lines_[i].text == "-" || lines_[i].text.rfind("- ", 0) == 0; }
+
+  sim::Json block(int indent) {
+    if (pos_ < lines_.size() && is_item(pos_)) return list(indent);
+    return mapping(indent);
+  }
+
+  sim::Json list(int indent) {
+    sim::Json out = sim::Json::array();
+    while (pos_ < lines_.size() && lines_[pos_].indent == indent && is_item(pos_)) {
+      std::string item = lines_[pos_].text.size() > 2 ? lines_[pos_].text.substr(2) : "";
+      std::string key, rest;
+      if (split_key(item, key, rest)) {
+        // "- key: value" starts a mapping indented by two.
+        lines_[pos_].indent = indent + 2;
+        lines_[pos_].text = item;
+        out.push_back(mapping(indent + 2));
+      } else {
+        out.push_back(yaml_scalar(item));
+        ++pos_;
+      }
+    }
+    return out;
+  }
+
+  sim::Json mapping(int indent) {
+    sim::Json out = sim::Json::object();
+    while (pos_ < lines_.size() && lines_[pos_].indent == indent && !is_item(pos_)) {
+      std::string key, rest;
+      const YamlLine& l = lines_[pos_];
+      if (!split_key(l.text, key, rest)) fail_line(file_, l.number, fmt::format("expected 'key: value', got '{}'", l.text));
+      ++pos_;
+      if (!trim(rest).empty()) {
+        out[key] = yaml_scalar(rest);
+      } else if (pos_ < lines_.size() && (lines_[pos_].indent > indent || (lines_[pos_].indent == indent && is_item(pos_)))) {
+        out[key] = block(lines_[pos_].indent);
+      } else {
+        out[key] = "";
+      }
+    }
+    if (pos_ < lines_.size() && lines_[pos_].indent > indent) {
+      fail_line(file_, lines_[pos_].number, "unexpected indentation");
+    }
+    return out;
+  }
+
+  std::vector<YamlLine> lines_;
+  std::string file_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+sim::Json read_simple_yaml(const std::string& file) {
+  auto raw = read_lines(file);
+  std::vector<YamlLine> lines;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const std::string& l = raw[i];
+    auto first = l.find_first_not_of(' ');
+    if (first == std::string::npos || l[first] == '#') continue;
+    if (l.rfind("---", 0) == 0) continue;
+    lines.push_back({static_cast<int>(first), trim(l.substr(first)), static_cast<int>(i) + 1});
+  }
+  return YamlParser(std::move(lines), file).parse();
+}
+
+double yaml_number(const sim::Json& value, const std::string& file, const std::string& path) {
+  if (value.is_string()) {
+    try {
+      std::size_t used = 0;
+      const std::string& s = value.get_ref<const std::string&>();
+      double d = std::stod(s, &used);
+      if (used == s.size()) return d;
+    } catch (const std::exception&) {
+    }
+  }
+  throw sim::ConfigError(file, path, fmt::format("expected a number, got {}", sim::describe_json(value)));
+}
+
+std::vector<AccuracyRow> read_accuracy_csv(const std::string& file) {
+  auto lines = read_lines(file);
+  std::vector<AccuracyRow> rows;
+  if (lines.empty() || lines[0].rfind("model,task,metric,variant,precision,sparsity,sparsity_kind,value,source", 0) != 0) {
+    fail_line(file, 1, "unexpected header (want model,task,metric,variant,precision,sparsity,sparsity_kind,value,source)");
+  }
+  std::regex base_re(R"(dense(?: baseline)? ([0-9.]+)\))");
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (trim(lines[i]).empty()) continue;
+    int ln = static_cast<int>(i) + 1;
+    auto f = split(lines[i], ',');
+    if (f.size() < 9) fail_line(file, ln, "expected 9 fields");
+    AccuracyRow r;
+    r.model = f[0];
+    r.task = f[1];
+    r.metric = f[2];
+    r.variant = f[3];
+    r.precision = f[4];
+    r.sparsity = to_double(f[5], file, ln);
+    r.sparsity_kind = f[6];
+    r.value = to_double(f[7], file, ln);
+    r.source = f[8];
+    for (std::size_t k = 9; k < f.size(); ++k) r.source += "," + f[k];
+    std::smatch m;
+    if (std::regex_search(r.source, m, base_re)) r.stated_baseline = std::stod(m[1]);
+    r.line = ln;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+std::vector<RknnRow> read_rknn_readme(const std::string& file, const std::string& platform_column) {
+  auto lines = read_lines(file);
+  std::vector<RknnRow> rows;
+  int col = -1;
+  std::string last_demo;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (l.rfind("|", 0) != 0) {
+      if (col >= 0 && !rows.empty()) break;  // the table ended
+      continue;
+    }
+    auto cells = split(l, '|');
+    for (auto& c : cells) c = trim(c);
+    if (col < 0) {
+      for (std::size_t k = 0; k < cells.size(); ++k)
+        if (cells[k].find(platform_column) != std::string::npos && cells.size() > 4 && cells[2] == "model_name") col = static_cast<int>(k);
+      continue;
+    }
+    if (cells.size() <= static_cast<std::size_t>(col) || cells[2].rfind("---", 0) == 0) continue;
+    RknnRow r;
+    r.model = cells[2];
+    r.dtype = cells[4];
+    r.line = static_cast<int>(i) + 1;
+    std::string v = cells[static_cast<std::size_t>(col)];
+    if (v == "/" || v.empty()) continue;
+    std::smatch m;
+    if (std::regex_search(v, m, std::regex(R"(RTF\s*(?:<br\s*/?>)?\s*([0-9.]+))"))) {
+      r.rtf = std::stod(m[1]);
+    } else if (std::regex_search(v, m, std::regex(R"(^([0-9.]+)(\((INT8|FP16)\))?$)"))) {
+      r.fps = std::stod(m[1]);
+      if (m[3].matched) r.dtype = m[3];
+    } else {
+      fail_line(file, r.line, fmt::format("cannot read '{}'", v));
+    }
+    rows.push_back(r);
+  }
+  if (col < 0) throw sim::ConfigError(file, "", fmt::format("no benchmark table with a '{}' column", platform_column));
+  return rows;
+}
+
+std::vector<EdgeCaffeSample> read_edgecaffe_csv(const std::string& file) {
+  auto lines = read_lines(file);
+  if (lines.empty() || lines[0].rfind("networkName,layerId,layerName,Loading_ns,execution_ns", 0) != 0) {
+    fail_line(file, 1, "unexpected header (want networkName,layerId,layerName,Loading_ns,execution_ns,...)");
+  }
+  std::vector<EdgeCaffeSample> out;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (trim(lines[i]).empty()) continue;
+    int ln = static_cast<int>(i) + 1;
+    auto f = split(lines[i], ',');
+    if (f.size() < 5) fail_line(file, ln, "expected at least 5 fields");
+    EdgeCaffeSample s;
+    s.network = f[0];
+    s.layer_id = static_cast<int>(to_double(f[1], file, ln));
+    s.layer = f[2];
+    s.load_ns = to_double(f[3], file, ln);
+    s.exec_ns = to_double(f[4], file, ln);
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace hw::sources

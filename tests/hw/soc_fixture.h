@@ -1,0 +1,56 @@
+// A `soc` execution model bound to its own engine, platform and profile, recording completions:
+// for tests that work out timelines by hand.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "hw-models/execution_models/soc.h"
+#include "hw-models/latency_model.h"
+#include "hw-models/weight_blocks.h"
+#include "sim/engine.h"
+
+namespace soc_test {
+
+struct Done {
+  hw::JobSpec spec;
+  hw::JobTiming timing;
+};
+
+struct Recorder : hw::ExecutionListener {
+  std::vector<Done> done;
+  void on_job_finished(const hw::JobSpec& s, const hw::JobTiming& t) override { done.push_back({s, t}); }
+};
+
+struct SocFixture {
+  hw::Platform platform;
+  hw::Profile profile;
+  std::unique_ptr<hw::LatencyModel> latency =
+      hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "e.json", "$.latency_model"));
+  hw::WeightBlocks blocks;
+  sim::Engine engine;
+  Recorder rec;
+  hw::Soc soc;
+
+  SocFixture(hw::Platform p, hw::Profile pr) : platform(std::move(p)), profile(std::move(pr)), blocks(profile) {
+    hw::ExecutionContext c;
+    c.engine = &engine;
+    c.platform = &platform;
+    c.profile = &profile;
+    c.latency = latency.get();
+    c.blocks = &blocks;
+    c.listener = &rec;
+    c.record_intervals = true;
+    soc.bind(c);
+  }
+  void submit_at(double at_ms, hw::JobSpec spec) {
+    engine.schedule_fn(sim::from_ms(at_ms), sim::priority::kNormal, [this, spec] { soc.submit(spec); });
+  }
+  std::vector<hw::JobTiming> timings() const {
+    std::vector<hw::JobTiming> out;
+    for (const auto& d : rec.done) out.push_back(d.timing);
+    return out;
+  }
+};
+
+}  // namespace soc_test
