@@ -16,6 +16,7 @@ void Soc::bind(const ExecutionContext& context) {
   memory_ = MemoryPool(ctx_.platform->memory_capacity_bytes, ctx_.blocks->count());
   procs_.assign(ctx_.platform->processors.size(), Proc{});
   block_last_end_.assign(ctx_.blocks->count(), sim::Time::max());
+  processor_map_.clear();
   for (const auto& proc : ctx_.platform->processors) processor_map_.push_back(ctx_.profile->find_processor(proc.name));
 }
 

@@ -1,4 +1,5 @@
-// Invariants that hold for every registered scheduler and variant selector, checked on a run
+// Invariants that hold for every registered execution model, scheduler and variant selector,
+// checked on a run
 // whose memory is too small for all models (so loads, evictions and memory waits happen):
 // no processor slot runs two jobs at once, memory never exceeds capacity, every request ends
 // finished or dropped with a reason, and the same seed gives an identical summary.
@@ -16,9 +17,10 @@ namespace {
 
 const std::string kDefault = std::string(STITCHSIM_SOURCE_DIR) + "/experiments/configs/default.json";
 
-experiments::Experiment load(const std::string& scheduler, const std::string& selector, std::uint64_t seed,
-                             bool early_drop) {
+experiments::Experiment load(const std::string& execution, const std::string& scheduler, const std::string& selector,
+                             std::uint64_t seed, bool early_drop) {
   std::vector<std::string> sets = {
+      "execution_model.name=" + execution,
       "scheduler={\"name\":\"" + scheduler + "\",\"early_drop\":" + (early_drop ? "true" : "false") + "}",
       "variant_selector.name=" + selector,
       "duration=\"8s\"",
@@ -64,15 +66,16 @@ void check_invariants(const experiments::Experiment& e, const experiments::RunRe
 }
 
 struct Case {
-  std::string scheduler, selector;
+  std::string execution, scheduler, selector;
   bool early_drop;
 };
 
 std::vector<Case> all_cases() {
   std::vector<Case> out;
-  for (const auto& s : sim::Registry<policies::Scheduler>::instance().names())
-    for (const auto& v : sim::Registry<policies::VariantSelector>::instance().names())
-      for (bool d : {false, true}) out.push_back({s, v, d});
+  for (const auto& x : sim::Registry<hw::ExecutionModel>::instance().names())
+    for (const auto& s : sim::Registry<policies::Scheduler>::instance().names())
+      for (const auto& v : sim::Registry<policies::VariantSelector>::instance().names())
+        for (bool d : {false, true}) out.push_back({x, s, v, d});
   return out;
 }
 
@@ -80,7 +83,7 @@ class EveryPolicy : public ::testing::TestWithParam<Case> {};
 
 TEST_P(EveryPolicy, InvariantsHold) {
   const Case& c = GetParam();
-  auto e = load(c.scheduler, c.selector, 11, c.early_drop);
+  auto e = load(c.execution, c.scheduler, c.selector, 11, c.early_drop);
   experiments::Simulation sim(e);
   auto r = sim.run();
   check_invariants(e, r);
@@ -89,23 +92,24 @@ TEST_P(EveryPolicy, InvariantsHold) {
 
 TEST_P(EveryPolicy, SameSeedSameSummary) {
   const Case& c = GetParam();
-  auto e = load(c.scheduler, c.selector, 5, c.early_drop);
+  auto e = load(c.execution, c.scheduler, c.selector, 5, c.early_drop);
   experiments::Simulation a(e), b(e);
   auto sa = experiments::make_summary(e, a.run());
   auto sb = experiments::make_summary(e, b.run());
   EXPECT_EQ(sa.dump(), sb.dump());
-  auto e2 = load(c.scheduler, c.selector, 6, c.early_drop);
+  auto e2 = load(c.execution, c.scheduler, c.selector, 6, c.early_drop);
   experiments::Simulation d(e2);
   EXPECT_NE(sa.dump(), experiments::make_summary(e2, d.run()).dump()) << "seed has no effect";
 }
 
 INSTANTIATE_TEST_SUITE_P(All, EveryPolicy, ::testing::ValuesIn(all_cases()), [](const auto& info) {
-  return info.param.scheduler + "_" + info.param.selector + (info.param.early_drop ? "_drop" : "");
+  return info.param.execution + "_" + info.param.scheduler + "_" + info.param.selector + (info.param.early_drop ? "_drop" : "");
 });
 
 TEST(Invariants, EveryRegisteredSchedulerIsCovered) {
   // Four Band policies at least; a new registration is picked up by the suite above.
   EXPECT_GE(sim::Registry<policies::Scheduler>::instance().names().size(), 4u);
+  EXPECT_GE(sim::Registry<hw::ExecutionModel>::instance().names().size(), 1u);
 }
 
 }  // namespace

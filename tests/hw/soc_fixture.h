@@ -2,6 +2,7 @@
 // for tests that work out timelines by hand.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -32,7 +33,10 @@ struct SocFixture {
   Recorder rec;
   hw::Soc soc;
 
-  SocFixture(hw::Platform p, hw::Profile pr) : platform(std::move(p)), profile(std::move(pr)), blocks(profile) {
+  // `edit_blocks` may share weight blocks before the SoC is bound.
+  SocFixture(hw::Platform p, hw::Profile pr, const std::function<void(hw::WeightBlocks&)>& edit_blocks = {})
+      : platform(std::move(p)), profile(std::move(pr)), blocks(profile) {
+    if (edit_blocks) edit_blocks(blocks);
     hw::ExecutionContext c;
     c.engine = &engine;
     c.platform = &platform;

@@ -58,3 +58,25 @@ TEST(MemoryPool, PreloadStaysResident) {
   EXPECT_TRUE(m.acquire(3, 50, 0, Time{0}, Time{0}).ok);
   EXPECT_FALSE(m.preload(2, 60));
 }
+
+TEST(MemoryPool, ReservationAdmitsAWorkingSetByEvictingAndNeverOverCapacity) {
+  MemoryPool m(100, 4);
+  ASSERT_TRUE(m.acquire(0, 40, 0, Time{0}, Time{0}).ok);  // pinned
+  ASSERT_TRUE(m.acquire(1, 30, 0, Time{0}, Time{0}).ok);
+  m.release(1, 0, Time{1});  // 1 is resident and evictable
+  // 60 more fit only by evicting unit 1 (40 + 60 = 100).
+  EXPECT_TRUE(m.reserve(60, Time{2}));
+  EXPECT_EQ(m.evictions(), 1u);
+  EXPECT_FALSE(m.is_resident(1, Time{2}));
+  EXPECT_EQ(m.used_bytes(), 100);
+  EXPECT_EQ(m.reserved_bytes(), 60);
+  // Nothing left to evict: a further reservation fails and changes nothing.
+  EXPECT_FALSE(m.reserve(1, Time{3}));
+  EXPECT_EQ(m.used_bytes(), 100);
+  // A load cannot take reserved room either.
+  EXPECT_FALSE(m.acquire(2, 10, 0, Time{3}, Time{0}).ok);
+  m.unreserve(60, Time{4});
+  EXPECT_EQ(m.used_bytes(), 40);
+  EXPECT_TRUE(m.acquire(2, 10, 0, Time{4}, Time{0}).ok);
+  EXPECT_THROW(m.unreserve(1, Time{5}), std::logic_error);
+}
