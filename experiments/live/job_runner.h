@@ -4,10 +4,11 @@
 // Two runners:
 // - OnednnRunner: compiles a unit's subgraph on first use (its load) and runs it through oneDNN
 //   on the request's real activations. Validation against hardware.
-// - SpinRunner: busy-waits for the times the simulator would use: the unit's load time, the
-//   hand-off and boundary wait, and an execution time drawn from the same latency model and the
-//   same per-job RNG stream as the `soc` execution model. A plumbing check: a live run with it
-//   must agree with the simulation up to thread wake-up overheads, whatever the policies.
+// - ReplayRunner: waits out (sleeping to absolute deadlines) the times the simulator would use:
+//   the unit's load time, the hand-off and boundary wait, and an execution time drawn from the
+//   same latency model and the same per-job RNG stream as the `soc` execution model. A plumbing
+//   check: a live run with it must agree with the simulation up to thread wake-up overheads,
+//   whatever the policies.
 //
 // Contract: load() is called once per unit, outside the pool's lock, and may take long;
 // run() is called from a worker thread outside the lock, concurrently with other runs (of other
@@ -25,8 +26,8 @@ namespace live {
 
 using Clock = std::chrono::steady_clock;
 
-// Spins (no sleep: a sleeping thread wakes late) until `until`.
-void spin_until(Clock::time_point until);
+// Sleeps until `until` (see replay_runner.cpp for why not a spin).
+void wait_until(Clock::time_point until);
 
 // A loaded unit, as a runner keeps it.
 class LoadedUnit {
@@ -53,6 +54,6 @@ class JobRunner {
 };
 
 // The plumbing runner over the simulator's own numbers (see above).
-std::unique_ptr<JobRunner> make_spin_runner(const hw::ExecutionContext& context);
+std::unique_ptr<JobRunner> make_replay_runner(const hw::ExecutionContext& context);
 
 }  // namespace live

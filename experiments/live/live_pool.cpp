@@ -112,6 +112,7 @@ void LivePool::worker(int p, int slot) {
   try {
     lk.unlock();
     pin_current_thread(proc.cores, realtime_);
+    set_precise_timers();
     lk.lock();
     while (true) {
       proc.cv.wait(lk, [&] { return stop_ || !proc.queue.empty(); });

@@ -2,8 +2,8 @@
 //
 // One worker thread per processor slot, pinned to the processor's cores (from the zoo config),
 // serves a per-processor FIFO queue. A job takes a slot, loads its unit on first use (a second
-// job of a unit being loaded waits for it), then the JobRunner executes it (oneDNN, or the spin
-// runner's busy-wait). Memory is accounted as the soc model does (resident weights plus the
+// job of a unit being loaded waits for it), then the JobRunner executes it (oneDNN, or the replay
+// runner's wait). Memory is accounted as the soc model does (resident weights plus the
 // workspace of each running job; no eviction: the experiment's memory must hold every unit it
 // uses) and also measured from the process: the allocator's bytes in use (glibc mallinfo2) above
 // what they were when the run started, sampled at every job start and end.
@@ -34,7 +34,7 @@ class LivePool final : public hw::ExecutionModel {
   LivePool(std::vector<std::vector<int>> cores, bool realtime);
   ~LivePool() override;
 
-  // The runner is made from the bound context (the spin runner needs it), so it is set by a
+  // The runner is made from the bound context (the replay runner needs it), so it is set by a
   // factory called in bind().
   using RunnerFactory = std::function<std::unique_ptr<JobRunner>(const hw::ExecutionContext&)>;
   void set_runner_factory(RunnerFactory f) { runner_factory_ = std::move(f); }

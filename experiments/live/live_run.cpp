@@ -40,7 +40,7 @@ LiveRun::LiveRun(const experiments::Experiment& e, Executor executor, std::vecto
     auto runner = std::make_shared<std::unique_ptr<JobRunner>>(make_onednn_runner(*zoo, *e.profile, used, e.seed, config_file));
     pool_->set_runner_factory([runner](const hw::ExecutionContext&) { return std::move(*runner); });
   } else {
-    pool_->set_runner_factory([](const hw::ExecutionContext& c) { return make_spin_runner(c); });
+    pool_->set_runner_factory([](const hw::ExecutionContext& c) { return make_replay_runner(c); });
   }
   experiments::TimeSource time;
   time.clock = pool_clock;
@@ -79,6 +79,7 @@ experiments::RunResult LiveRun::run() {
   lk.unlock();
   // The dispatcher outranks the workers so a decision is never queued behind a subgraph.
   if (realtime_) set_realtime(true, 11);
+  set_precise_timers();
   struct RestorePolicy {
     bool on;
     ~RestorePolicy() {

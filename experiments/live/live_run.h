@@ -21,7 +21,7 @@ class LiveRun final {
  public:
   enum class Executor {
     kOnednn,  // real execution of the zoo's models
-    kSpin,    // busy-waits of the simulator's own times (the plumbing check; no zoo needed)
+    kReplay,  // waits out the simulator's own times (the plumbing check; no zoo needed)
   };
   // `cores[p]`: logical CPUs of platform processor p. With kOnednn, `zoo` must cover every model
   // and variant of the experiment's tasks; otherwise ConfigError naming `config_file`.

@@ -1,5 +1,7 @@
 #include "experiments/live/machine.h"
 
+#include <sys/prctl.h>
+
 #include <pthread.h>
 #include <sched.h>
 #include <sys/utsname.h>
@@ -15,6 +17,8 @@
 #include "experiments/live/onednn_ops.h"
 
 namespace live {
+
+void set_precise_timers() { prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); }
 
 void set_realtime(bool on, int priority) {
   sched_param sp{};

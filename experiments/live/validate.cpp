@@ -96,8 +96,8 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
   };
   std::string name = root.get_string("name", fs::path(config_file).stem().string());
   std::string executor = root.get_string("executor", "onednn");
-  if (executor != "onednn" && executor != "spin") {
-    root.at("executor").fail(fmt::format("unknown executor '{}' (valid: onednn, spin)", executor));
+  if (executor != "onednn" && executor != "replay") {
+    root.at("executor").fail(fmt::format("unknown executor '{}' (valid: onednn, replay)", executor));
   }
   auto en = root.at("experiment");
   experiments::Experiment e = en.is_string() ? experiments::load_experiment(resolve(en.as_string()))
@@ -113,12 +113,12 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
     cores = zoo_cores(e, *zoo, config_file);
     realtime = zoo->config().realtime;
   } else {
-    // The spin executor needs no models: processor p spins on logical CPU p (mod the CPU count).
+    // The replay executor needs no models: processor p's workers run on logical CPU p (mod the CPU count).
     int cpus = std::max(1, machine_info().logical_cpus);
     for (std::size_t p = 0; p < e.platform.processors.size(); ++p) cores.push_back({static_cast<int>(p) % cpus});
   }
   // Checks that the zoo covers the experiment before anything runs.
-  LiveRun live_run(e, executor == "spin" ? LiveRun::Executor::kSpin : LiveRun::Executor::kOnednn, cores, realtime,
+  LiveRun live_run(e, executor == "replay" ? LiveRun::Executor::kReplay : LiveRun::Executor::kOnednn, cores, realtime,
                    zoo.get(), config_file);
 
   auto t0 = std::chrono::steady_clock::now();
@@ -147,7 +147,7 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
                     "started, sampled at every job start and end; process_peak_rss_bytes is the whole process, "
                     "including the zoo in memory");
   } else {
-    notes.push_back("spin executor: jobs busy-wait the simulator's own times, so this compares the two request flows, "
+    notes.push_back("replay executor: jobs wait out the simulator's own times, so this compares the two request flows, "
                     "not the hardware; measured peak memory is the pool's accounting");
   }
   c["executor"] = executor;

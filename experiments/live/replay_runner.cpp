@@ -1,23 +1,26 @@
-// SpinRunner: busy-waits the simulator's times (job_runner.h).
+// ReplayRunner: waits out the simulator's own times (job_runner.h).
+//
+// It sleeps to absolute deadlines rather than spinning: on a shared machine a spinning thread
+// is preempted by other processes for whole scheduler time slices (milliseconds, the size of a
+// job), while a sleeping one needs the CPU only to wake up, which the kernel grants a waking
+// thread promptly. So the comparison measures the request flow, not the machine's load.
 #include <stdexcept>
+#include <thread>
 
 #include "experiments/live/job_runner.h"
 #include "sim/rng.h"
 
 namespace live {
 
-void spin_until(Clock::time_point until) {
-  while (Clock::now() < until) {
-  }
-}
+void wait_until(Clock::time_point until) { std::this_thread::sleep_until(until); }
 
 namespace {
 
 std::chrono::nanoseconds ns(sim::Time t) { return std::chrono::nanoseconds(t.ns); }
 
-class SpinUnit final : public LoadedUnit {
+class ReplayUnit final : public LoadedUnit {
  public:
-  SpinUnit(std::int64_t w, std::int64_t a) : weights_(w), activation_(a) {}
+  ReplayUnit(std::int64_t w, std::int64_t a) : weights_(w), activation_(a) {}
   std::int64_t weights_bytes() const override { return weights_; }
   std::int64_t workspace_bytes() const override { return activation_; }
 
@@ -25,17 +28,17 @@ class SpinUnit final : public LoadedUnit {
   std::int64_t weights_, activation_;
 };
 
-class SpinRunner final : public JobRunner {
+class ReplayRunner final : public JobRunner {
  public:
-  explicit SpinRunner(const hw::ExecutionContext& c) : ctx_(c), stream_hash_(hw::job_latency_stream_hash()) {
+  explicit ReplayRunner(const hw::ExecutionContext& c) : ctx_(c), stream_hash_(hw::job_latency_stream_hash()) {
     for (const auto& p : c.platform->processors) processor_map_.push_back(c.profile->find_processor(p.name));
   }
 
   std::unique_ptr<LoadedUnit> load(int model, int variant, int subgraph) override {
     // The load the simulator charges for an absent unit.
-    spin_until(Clock::now() + ns(hw::unit_load_time(*ctx_.platform, *ctx_.profile, model, variant, subgraph)));
+    wait_until(Clock::now() + ns(hw::unit_load_time(*ctx_.platform, *ctx_.profile, model, variant, subgraph)));
     const auto& mem = ctx_.profile->models[static_cast<std::size_t>(model)].unit_memory(variant, subgraph);
-    return std::make_unique<SpinUnit>(mem.weights_bytes, mem.activation_bytes);
+    return std::make_unique<ReplayUnit>(mem.weights_bytes, mem.activation_bytes);
   }
 
   Clock::time_point run(const hw::JobSpec& s, LoadedUnit&, int, Clock::time_point started,
@@ -48,8 +51,8 @@ class SpinRunner final : public JobRunner {
     const hw::LatencyDist* dist = pp < 0 ? nullptr : ctx_.profile->latency(s.model, s.variant, s.subgraph, pp);
     if (!dist) throw std::logic_error("spin runner: job on a processor that cannot run it");
     sim::Rng rng = sim::Rng::stream(ctx_.seed, stream_hash_, s.rng_stream);
-    spin_until(exec_start);
-    spin_until(exec_start + ns(ctx_.latency->sample(*dist, rng)));
+    wait_until(exec_start);
+    wait_until(exec_start + ns(ctx_.latency->sample(*dist, rng)));
     return exec_start;
   }
 
@@ -61,8 +64,8 @@ class SpinRunner final : public JobRunner {
 
 }  // namespace
 
-std::unique_ptr<JobRunner> make_spin_runner(const hw::ExecutionContext& context) {
-  return std::make_unique<SpinRunner>(context);
+std::unique_ptr<JobRunner> make_replay_runner(const hw::ExecutionContext& context) {
+  return std::make_unique<ReplayRunner>(context);
 }
 
 }  // namespace live
