@@ -36,7 +36,10 @@ RunResult Simulation::run() {
     sim::Time first = arrivals_[t]->next(exp_.tasks[t].start, arrival_rngs_[t]);
     if (first < exp_.duration) engine_.schedule_at(first, kArrivalPriority, arrival_handlers_[t].get(), 0);
   }
+  // A change at or after the end of arrivals affects no request; scheduling it would only stretch
+  // the run's end (and dilute its throughput) to an instant where nothing happens.
   for (const auto& change : exp_.slo_changes) {
+    if (change.at >= exp_.duration) continue;
     engine_.schedule_fn(change.at, kSloChangePriority, [this, change] { flow_->change_slo(change); });
   }
   engine_.run();

@@ -63,12 +63,17 @@ void LivePool::bind(const hw::ExecutionContext& context) {
   heap_baseline_bytes_ = heap_in_use_bytes();
 }
 
-void LivePool::start(Clock::time_point t0) {
-  t0_ = t0;
-  memory_avg_ = sim::TimeWeightedAverage(sim::Time::zero(), static_cast<double>(used_bytes_));
+Clock::time_point LivePool::start(std::unique_lock<std::mutex>& lk) {
+  int workers = 0;
   for (std::size_t p = 0; p < procs_.size(); ++p)
-    for (int slot = 0; slot < procs_[p].slots; ++slot)
+    for (int slot = 0; slot < procs_[p].slots; ++slot, ++workers)
       procs_[p].workers.emplace_back([this, p, slot] { worker(static_cast<int>(p), slot); });
+  // Time zero once every worker is pinned and waiting, so thread start-up is not in the run.
+  driver_cv_.wait(lk, [&] { return workers_ready_ == workers || worker_error_; });
+  if (worker_error_) std::rethrow_exception(worker_error_);
+  t0_ = Clock::now();
+  memory_avg_ = sim::TimeWeightedAverage(sim::Time::zero(), static_cast<double>(used_bytes_));
+  return t0_;
 }
 
 void LivePool::stop() {
@@ -111,9 +116,12 @@ void LivePool::worker(int p, int slot) {
   std::unique_lock lk(mu_);
   try {
     lk.unlock();
-    pin_current_thread(proc.cores, realtime_);
+    if (!proc.cores.empty()) pin_current_thread(proc.cores, realtime_);
+    else if (realtime_) set_realtime(true, 10);
     set_precise_timers();
     lk.lock();
+    ++workers_ready_;
+    driver_cv_.notify_one();
     while (true) {
       proc.cv.wait(lk, [&] { return stop_ || !proc.queue.empty(); });
       if (stop_) return;

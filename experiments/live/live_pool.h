@@ -30,7 +30,8 @@ namespace live {
 
 class LivePool final : public hw::ExecutionModel {
  public:
-  // `cores[p]`: the logical CPUs of platform processor p; `realtime`: SCHED_FIFO workers.
+  // `cores[p]`: the logical CPUs of platform processor p (empty: not pinned, the kernel places
+  // the workers); `realtime`: SCHED_FIFO workers.
   LivePool(std::vector<std::vector<int>> cores, bool realtime);
   ~LivePool() override;
 
@@ -41,8 +42,9 @@ class LivePool final : public hw::ExecutionModel {
 
   // Driver side.
   std::mutex& mutex() { return mu_; }
-  // Starts the workers; `t0` is time zero of the run.
-  void start(Clock::time_point t0);
+  // Starts the workers and returns time zero of the run, taken once all are ready (`lk` holds
+  // the mutex).
+  Clock::time_point start(std::unique_lock<std::mutex>& lk);
   // Stops and joins the workers (also done by the destructor).
   void stop();
   // Waits (mutex held via `lk`) until a completion or a worker error, or until `deadline`.
@@ -93,6 +95,7 @@ class LivePool final : public hw::ExecutionModel {
   std::deque<Job> jobs_;
   std::deque<Job*> completed_;
   bool stop_ = false;
+  int workers_ready_ = 0;
   std::exception_ptr worker_error_;
   std::int64_t used_bytes_ = 0, peak_bytes_ = 0;
   std::int64_t heap_baseline_bytes_ = 0, measured_peak_bytes_ = 0;

@@ -74,8 +74,7 @@ experiments::RunResult LiveRun::run() {
 
   std::unique_lock lk(pool_->mutex());
   flow_->start();  // binds the pool (under its lock, as every flow call) and preloads
-  Clock::time_point t0 = Clock::now();
-  pool_->start(t0);
+  Clock::time_point t0 = pool_->start(lk);
   lk.unlock();
   // The dispatcher outranks the workers so a decision is never queued behind a subgraph.
   if (realtime_) set_realtime(true, 11);
@@ -114,7 +113,9 @@ experiments::RunResult LiveRun::run() {
       flow_->arrive(static_cast<int>(t), first_arrival);
       continue;
     }
-    if (first_arrival == sim::Time::max() && change_at == sim::Time::max() && flow_->outstanding() == 0) break;
+    // SLO changes after the last arrival affect no request (the simulation drops those at or
+    // after the duration): the run ends with its last request.
+    if (first_arrival == sim::Time::max() && flow_->outstanding() == 0) break;
     sim::Time wake = std::min(first_arrival, change_at);
     pool_->wait(lk, wake == sim::Time::max() ? Clock::time_point::max() : t0 + std::chrono::nanoseconds(wake.ns));
   }

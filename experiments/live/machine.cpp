@@ -28,6 +28,17 @@ void set_realtime(bool on, int priority) {
   }
 }
 
+bool realtime_permitted() {
+  bool ok = false;
+  std::thread probe([&ok] {
+    sched_param sp{};
+    sp.sched_priority = 1;
+    ok = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+  });
+  probe.join();
+  return ok;
+}
+
 void pin_current_thread(const std::vector<int>& cores, bool realtime, int realtime_priority) {
   cpu_set_t set;
   CPU_ZERO(&set);

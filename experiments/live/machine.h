@@ -16,6 +16,8 @@ void pin_current_thread(const std::vector<int>& cores, bool realtime = false, in
 // Makes the calling thread's timed waits wake on time (timer slack 1 ns instead of the default
 // 50 us, which would add to every wake-up the live run measures).
 void set_precise_timers();
+// Whether this process may give threads SCHED_FIFO priority (root or CAP_SYS_NICE).
+bool realtime_permitted();
 // SCHED_FIFO (priority) or back to SCHED_OTHER (priority 0) for the calling thread.
 void set_realtime(bool on, int priority);
 

@@ -113,9 +113,11 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
     cores = zoo_cores(e, *zoo, config_file);
     realtime = zoo->config().realtime;
   } else {
-    // The replay executor needs no models: processor p's workers run on logical CPU p (mod the CPU count).
-    int cpus = std::max(1, machine_info().logical_cpus);
-    for (std::size_t p = 0; p < e.platform.processors.size(); ++p) cores.push_back({static_cast<int>(p) % cpus});
+    // The replay executor needs no models and its workers mostly sleep: they are not pinned, so
+    // the kernel can wake each on whichever core is free.
+    cores.assign(e.platform.processors.size(), {});
+    // At SCHED_FIFO where permitted, so other processes of a shared machine do not delay wake-ups.
+    realtime = realtime_permitted();
   }
   // Checks that the zoo covers the experiment before anything runs.
   LiveRun live_run(e, executor == "replay" ? LiveRun::Executor::kReplay : LiveRun::Executor::kOnednn, cores, realtime,
