@@ -68,7 +68,7 @@ const std::vector<sim::ParamSpec>& experiment_params() {
                         "conversion cost at a boundary between subgraphs of different precision, where the profile has none", 0.0),
       sim::param_json("tasks", sim::Json(), "list of tasks: name, model, variant, slo, arrival, max_requests, start"),
       sim::param_json("slo_changes", sim::Json::array(), "list of {at, task, latency_ms, min_accuracy}"),
-      sim::param_json("outputs", sim::Json::object(), "{trace, trace_max_requests, intervals, sinks}"),
+      sim::param_json("outputs", sim::Json::object(), "{trace, trace_max_requests, intervals, sinks, decisions (record why each job went where), decisions_max_rows}"),
   };
   return specs;
 }
@@ -225,10 +225,16 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   sim::Json outputs_resolved;
   {
     auto on = top.node("outputs");
-    on.expect_keys({"trace", "trace_max_requests", "intervals", "sinks"});
+    on.expect_keys({"trace", "trace_max_requests", "intervals", "sinks", "decisions", "decisions_max_rows"});
     e.outputs.trace = on.get_bool("trace", true);
     e.outputs.trace_max_requests = on.get_int("trace_max_requests", 2000);
     e.outputs.intervals = on.get_bool("intervals", true);
+    bool decisions = on.get_bool("decisions", false);
+    std::int64_t max_rows = on.get_int("decisions_max_rows", 1000000);
+    if (max_rows < 1) on.at("decisions_max_rows").fail("must be at least 1");
+    e.outputs.decisions_max_rows = decisions ? max_rows : 0;
+    outputs_resolved["decisions"] = decisions;
+    outputs_resolved["decisions_max_rows"] = max_rows;
     if (on.has("sinks")) e.outputs.sinks = on.at("sinks").elements();
   }
   if (e.outputs.sinks.empty()) e.outputs.sinks.push_back(sim::ConfigNode(sim::Json("hdf5"), file, "$.outputs.sinks[0]"));

@@ -43,6 +43,9 @@ struct OutputConfig {
   bool trace = true;
   std::int64_t trace_max_requests = 2000;  // trace only the first N requests' intervals
   bool intervals = true;                   // per-processor busy intervals in the tables
+  // Why each scheduling decision was made (the `decisions` table), at most this many rows
+  // (0: off, the default).
+  std::int64_t decisions_max_rows = 0;
   std::vector<sim::ConfigNode> sinks;      // result sinks for tables
 };
 

@@ -156,6 +156,30 @@ std::vector<sim::Table> make_tables(const Experiment& e, const RunResult& r) {
     }
     tables.push_back(std::move(iv));
   }
+  if (e.outputs.decisions_max_rows > 0) {
+    sim::Table d("decisions");
+    auto& at = d.ints("time_ns", "ns");
+    auto& kind = d.strings("kind");
+    auto& request = d.ints("request");
+    auto& subgraph = d.ints("subgraph");
+    auto& proc = d.strings("processor");
+    auto& competing = d.ints("competing");
+    auto& key = d.reals("key");
+    auto& key_name = d.strings("key_name");
+    auto& drop_reason = d.strings("reason");
+    for (const auto& x : r.decisions) {
+      at.push_back(x.at.ns);
+      kind.push_back(x.kind);
+      request.push_back(static_cast<std::int64_t>(x.request));
+      subgraph.push_back(x.subgraph);
+      proc.push_back(x.processor >= 0 ? e.platform.processors[static_cast<std::size_t>(x.processor)].name : "");
+      competing.push_back(x.competing);
+      key.push_back(x.key);
+      key_name.push_back(x.key_name);
+      drop_reason.push_back(x.reason);
+    }
+    tables.push_back(std::move(d));
+  }
   return tables;
 }
 

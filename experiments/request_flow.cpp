@@ -1,6 +1,7 @@
 #include "experiments/request_flow.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace experiments {
@@ -102,6 +103,18 @@ void RequestFlow::arrive(int task, sim::Time at) {
   const policies::Plan plan = selector_->choose(*this, task);
   rec.plan = intern(plan, task);
   requests_.push_back(rec);
+  if (exp_.outputs.decisions_max_rows > 0) {
+    sim::Time predicted;
+    int subgraphs = exp_.profile->models[static_cast<std::size_t>(exp_.tasks[t].model)].subgraph_count;
+    for (int s = 0; s < subgraphs; ++s) {
+      int v = plan.variant[static_cast<std::size_t>(s)], pinned = plan.processor[static_cast<std::size_t>(s)];
+      sim::Time best = sim::Time::max();
+      for (int p = 0; p < processor_count(); ++p)
+        if (pinned < 0 || p == pinned) best = std::min(best, expected_latency(exp_.tasks[t].model, v, s, p));
+      if (best != sim::Time::max()) predicted += best;
+    }
+    record({at, rec.id, -1, -1, 0, predicted.to_ms(), "plan_predicted_ms", "plan", ""});
+  }
   ++outstanding_;
   ready_.push_back(policies::ReadyJob{rec.id, task, exp_.tasks[t].model, plan.variant[0], 0, -1, rec.arrival,
                                       rec.deadline, plan.processor[0]});
@@ -112,6 +125,18 @@ void RequestFlow::on_job_finished(const hw::JobSpec& spec, const hw::JobTiming& 
   RequestRecord& rec = requests_[spec.request];
   if (spec.subgraph == 0) rec.start = timing.started;
   int subgraphs = exp_.profile->models[static_cast<std::size_t>(spec.model)].subgraph_count;
+  policies::JobObservation seen;
+  seen.request = spec.request;
+  seen.task = rec.task;
+  seen.model = spec.model;
+  seen.variant = spec.variant;
+  seen.subgraph = spec.subgraph;
+  seen.processor = spec.processor;
+  seen.last = spec.subgraph + 1 >= subgraphs;
+  seen.expected = expected_latency(spec.model, spec.variant, spec.subgraph, spec.processor);
+  seen.measured = timing.finished - timing.exec_start;
+  seen.waited = timing.exec_start - timing.enqueued;
+  scheduler_->observe(*this, seen);
   if (spec.subgraph + 1 < subgraphs) {
     const policies::Plan& plan = plans_[static_cast<std::size_t>(rec.plan)];
     auto next = static_cast<std::size_t>(spec.subgraph + 1);
@@ -129,17 +154,23 @@ void RequestFlow::decide() {
   scheduler_->schedule(*this, decisions_);
   if (decisions_.assignments.empty() && decisions_.drops.empty()) return;
   remove_.assign(ready_.size(), 0);
+  const bool explain = exp_.outputs.decisions_max_rows > 0;
+  const auto competing = static_cast<std::int32_t>(ready_.size());
   for (const auto& d : decisions_.drops) {
     if (d.ready_index >= ready_.size() || remove_[d.ready_index]) throw std::logic_error("scheduler: bad drop index");
     remove_[d.ready_index] = 1;
-    requests_[ready_[d.ready_index].request].drop_reason = d.reason;
+    const policies::ReadyJob& j = ready_[d.ready_index];
+    requests_[j.request].drop_reason = d.reason;
     --outstanding_;
+    if (explain) record({now(), j.request, j.subgraph, -1, competing, std::nan(""), "", "drop", d.reason});
   }
   // Submitting may start jobs at once but never re-enters decide(): completions come later.
   for (const auto& a : decisions_.assignments) {
     if (a.ready_index >= ready_.size() || remove_[a.ready_index]) throw std::logic_error("scheduler: bad assignment");
     remove_[a.ready_index] = 1;
-    submit(ready_[a.ready_index], a.processor);
+    const policies::ReadyJob& j = ready_[a.ready_index];
+    if (explain) record({now(), j.request, j.subgraph, a.processor, competing, a.key, a.key_name, "assign", ""});
+    submit(j, a.processor);
   }
   std::size_t w = 0;
   for (std::size_t i = 0; i < ready_.size(); ++i)
@@ -169,6 +200,15 @@ void RequestFlow::submit(const policies::ReadyJob& j, int processor) {
   exec_.submit(spec);
 }
 
+bool RequestFlow::record(const DecisionRecord& d) {
+  if (static_cast<std::int64_t>(records_.size()) >= exp_.outputs.decisions_max_rows) {
+    records_truncated_ = true;
+    return false;
+  }
+  records_.push_back(d);
+  return true;
+}
+
 RunResult RequestFlow::finish(sim::Time end, std::uint64_t events) {
   for (const auto& req : requests_) {
     if (!req.finished() && !req.dropped()) throw std::logic_error("a request neither finished nor dropped");
@@ -188,6 +228,8 @@ RunResult RequestFlow::finish(sim::Time end, std::uint64_t events) {
   r.hits = st.hits;
   r.evictions = st.evictions;
   r.events = events;
+  r.decisions = std::move(records_);
+  r.decisions_truncated = records_truncated_;
   return r;
 }
 

@@ -46,6 +46,20 @@ struct RequestRecord {
   bool dropped() const { return drop_reason != nullptr; }
 };
 
+// One recorded decision (outputs.decisions): a request's plan at arrival, a job's assignment with
+// the policy's key, or a drop.
+struct DecisionRecord {
+  sim::Time at;
+  std::uint64_t request = 0;
+  std::int32_t subgraph = -1;   // -1 for a plan decision
+  std::int32_t processor = -1;  // assignment: where it went
+  std::int32_t competing = 0;   // ready jobs the scheduler chose among
+  double key = 0;               // the policy's key (NaN: none), or the plan's predicted latency (ms)
+  const char* key_name = "";
+  const char* kind = "";        // "plan", "assign", "drop"
+  const char* reason = "";      // drop reason
+};
+
 struct RunResult {
   std::vector<RequestRecord> requests;
   std::vector<policies::Plan> plans;  // distinct plans, as requests refer to them
@@ -58,6 +72,8 @@ struct RunResult {
   double average_memory_bytes = 0;
   std::uint64_t loads = 0, hits = 0, evictions = 0;
   std::uint64_t events = 0;
+  std::vector<DecisionRecord> decisions;  // empty unless outputs.decisions
+  bool decisions_truncated = false;       // more decisions happened than decisions_max_rows
 };
 
 // Where the flow reads the time: the simulation's engine, or a real clock.
@@ -137,6 +153,9 @@ class RequestFlow final : public policies::SystemView, public hw::ExecutionListe
   std::int64_t preloaded_bytes_ = 0;
   std::uint64_t outstanding_ = 0;
   std::uint64_t next_job_ = 0;
+  std::vector<DecisionRecord> records_;
+  bool records_truncated_ = false;
+  bool record(const DecisionRecord& d);
 };
 
 // Human-readable "npu>gpu>cpu" from a record's packed processor list.

@@ -19,16 +19,19 @@ void Scheduler::schedule(const SystemView& view, Decisions& out) {
       }
     }
   }
-  // Jobs whose plan pins a processor go there; the policy decides only the others.
+  // Jobs whose plan pins a processor go there (or, for policies that order pinned jobs too,
+  // stay for assign()); the policy decides the others.
+  const bool hold = orders_pinned_jobs();
   for (std::size_t i = 0; i < ready.size(); ++i) {
     if (skip_[i] || ready[i].fixed_processor < 0) continue;
     const ReadyJob& j = ready[i];
-    if (view.can_run(j.model, j.variant, j.subgraph, j.fixed_processor)) {
-      out.assignments.push_back({i, j.fixed_processor});
-    } else {
+    if (!view.can_run(j.model, j.variant, j.subgraph, j.fixed_processor)) {
       out.drops.push_back({i, "plan_infeasible"});
+      skip_[i] = true;
+    } else if (!hold) {
+      out.assignments.push_back({i, j.fixed_processor});
+      skip_[i] = true;
     }
-    skip_[i] = true;
   }
   assign(view, skip_, out);
 }
