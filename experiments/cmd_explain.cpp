@@ -48,8 +48,11 @@ void print_story(const Experiment& e, const RunResult& r, std::uint64_t id) {
              task.name, task.model_name, q.arrival.to_s(), ms(q.deadline - q.arrival), q.min_accuracy);
   fmt::print("plan ({} by {}): {} on {}, accuracy {:.4f}", plan.stitched(m.subgraph_count) ? "stitched" : "zoo variant",
              e.selector.name(), plan_label(plan, m), processor_path(q, e.platform, m.subgraph_count), plan.accuracy);
-  for (const auto& d : r.decisions)
-    if (d.request == id && std::string(d.kind) == "plan") fmt::print(", predicted {:.3f} ms with no queueing", d.key);
+  for (const auto& d : r.decisions) {
+    if (d.request != id || std::string(d.kind) != "plan") continue;
+    fmt::print(", predicted {:.3f} ms with no queueing", d.key);
+    if (!d.note.empty()) fmt::print("\n  why this plan: {}", d.note);
+  }
   fmt::print("\n");
   for (int s = 0; s < m.subgraph_count; ++s) {
     const DecisionRecord* decided = nullptr;

@@ -167,6 +167,7 @@ std::vector<sim::Table> make_tables(const Experiment& e, const RunResult& r) {
     auto& key = d.reals("key");
     auto& key_name = d.strings("key_name");
     auto& drop_reason = d.strings("reason");
+    auto& note = d.strings("note");
     for (const auto& x : r.decisions) {
       at.push_back(x.at.ns);
       kind.push_back(x.kind);
@@ -177,6 +178,7 @@ std::vector<sim::Table> make_tables(const Experiment& e, const RunResult& r) {
       key.push_back(x.key);
       key_name.push_back(x.key_name);
       drop_reason.push_back(x.reason);
+      note.push_back(x.note);
     }
     tables.push_back(std::move(d));
   }

@@ -113,7 +113,7 @@ void RequestFlow::arrive(int task, sim::Time at) {
         if (pinned < 0 || p == pinned) best = std::min(best, expected_latency(exp_.tasks[t].model, v, s, p));
       if (best != sim::Time::max()) predicted += best;
     }
-    record({at, rec.id, -1, -1, 0, predicted.to_ms(), "plan_predicted_ms", "plan", ""});
+    record({at, rec.id, -1, -1, 0, predicted.to_ms(), "plan_predicted_ms", "plan", "", selector_->explain(*this, task)});
   }
   ++outstanding_;
   ready_.push_back(policies::ReadyJob{rec.id, task, exp_.tasks[t].model, plan.variant[0], 0, -1, rec.arrival,
@@ -162,14 +162,14 @@ void RequestFlow::decide() {
     const policies::ReadyJob& j = ready_[d.ready_index];
     requests_[j.request].drop_reason = d.reason;
     --outstanding_;
-    if (explain) record({now(), j.request, j.subgraph, -1, competing, std::nan(""), "", "drop", d.reason});
+    if (explain) record({now(), j.request, j.subgraph, -1, competing, std::nan(""), "", "drop", d.reason, ""});
   }
   // Submitting may start jobs at once but never re-enters decide(): completions come later.
   for (const auto& a : decisions_.assignments) {
     if (a.ready_index >= ready_.size() || remove_[a.ready_index]) throw std::logic_error("scheduler: bad assignment");
     remove_[a.ready_index] = 1;
     const policies::ReadyJob& j = ready_[a.ready_index];
-    if (explain) record({now(), j.request, j.subgraph, a.processor, competing, a.key, a.key_name, "assign", ""});
+    if (explain) record({now(), j.request, j.subgraph, a.processor, competing, a.key, a.key_name, "assign", "", ""});
     submit(j, a.processor);
   }
   std::size_t w = 0;

@@ -58,6 +58,7 @@ struct DecisionRecord {
   const char* key_name = "";
   const char* kind = "";        // "plan", "assign", "drop"
   const char* reason = "";      // drop reason
+  std::string note;             // plan: the planner's explanation (VariantSelector::explain)
 };
 
 struct RunResult {

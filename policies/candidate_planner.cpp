@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace policies {
 
 std::vector<sim::ParamSpec> planner_params() {
@@ -56,6 +58,18 @@ Plan CandidatePlanner::choose(const SystemView& view, int task) {
   }
   int c = chosen_[static_cast<std::size_t>(task)];
   return (*candidates_[static_cast<std::size_t>(task)])[static_cast<std::size_t>(c)].plan;
+}
+
+std::string CandidatePlanner::explain(const SystemView& view, int task) const {
+  if (task >= static_cast<int>(chosen_.size()) || chosen_[static_cast<std::size_t>(task)] < 0) return "";
+  const auto& all = *candidates_[static_cast<std::size_t>(task)];
+  const Candidate& c = all[static_cast<std::size_t>(chosen_[static_cast<std::size_t>(task)])];
+  const workloads::Slo& slo = view.task_slo(task);
+  return fmt::format("candidate {} of {} (re-plan {}): isolated latency {:.3f} ms, memory {:.2f} MB, accuracy {:.4f}; "
+                     "SLO in force {:.3f} ms / accuracy >= {:.4f}",
+                     chosen_[static_cast<std::size_t>(task)] + 1, all.size(), replans_,
+                     static_cast<double>(c.latency_ns) / 1e6, static_cast<double>(c.memory_bytes) / 1048576.0,
+                     c.plan.accuracy, slo.latency_ms, slo.min_accuracy);
 }
 
 std::vector<std::vector<Plan>> CandidatePlanner::anticipated_plans(const SystemView& view) {

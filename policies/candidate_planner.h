@@ -21,6 +21,7 @@ class CandidatePlanner : public VariantSelector {
   std::vector<std::vector<Plan>> anticipated_plans(const SystemView& view) override;
 
   std::uint64_t replans() const { return replans_; }
+  std::string explain(const SystemView& view, int task) const override;
 
  protected:
   // One candidate index per task (-1: inactive). `demands` holds candidate sets, rates, SLOs

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "policies/plan.h"
@@ -25,6 +26,13 @@ class VariantSelector {
   // The plans this selector expects to use for each task over the run (with repetition, one per
   // anticipated SLO configuration), for the preloader. Default: the plan choose() gives now.
   virtual std::vector<std::vector<Plan>> anticipated_plans(const SystemView& view);
+  // Why the last plan choose() gave `task` was chosen, in one line (for the decisions table and
+  // `stitchsim explain`); empty when the selector has nothing to add.
+  virtual std::string explain(const SystemView& view, int task) const {
+    (void)view;
+    (void)task;
+    return "";
+  }
 };
 
 // True when every subgraph of the variant can run on at least one processor.

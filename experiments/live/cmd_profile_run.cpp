@@ -97,6 +97,16 @@ int cmd_profile_run(const std::vector<std::string>& args) {
   };
   std::string platform_out = vm.count("platform-out") ? vm["platform-out"].as<std::string>() : default_platform_out(out);
   if (fs::path(platform_out).extension() != ".json") throw sim::ConfigError(platform_out, "$", "the platform file must end in .json");
+  // Folders the outputs go to exist before minutes of measuring, not after (a missing one is
+  // made, as `run` makes runs/NAME; one that cannot be made is an error now).
+  for (const std::string& f : {out, platform_out}) {
+    fs::path dir = fs::path(f).parent_path();
+    std::error_code ec;
+    if (!dir.empty()) fs::create_directories(dir, ec);
+    if (ec || (!dir.empty() && !fs::is_directory(dir))) {
+      throw sim::ConfigError(f, "$", fmt::format("cannot create the folder {}: {}", dir.string(), ec ? ec.message() : "not a directory"));
+    }
+  }
   hw::Profile p = measure_profile(zoo, log);
   auto t_costs = std::chrono::steady_clock::now();
   RuntimeCosts costs = measure_runtime_costs(cfg);
