@@ -235,9 +235,10 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     e.outputs.decisions_max_rows = decisions ? max_rows : 0;
     outputs_resolved["decisions"] = decisions;
     outputs_resolved["decisions_max_rows"] = max_rows;
+    // No "sinks": the HDF5 tables; "sinks": [] writes no tables at all.
     if (on.has("sinks")) e.outputs.sinks = on.at("sinks").elements();
+    else e.outputs.sinks.push_back(sim::ConfigNode(sim::Json("hdf5"), file, "$.outputs.sinks[0]"));
   }
-  if (e.outputs.sinks.empty()) e.outputs.sinks.push_back(sim::ConfigNode(sim::Json("hdf5"), file, "$.outputs.sinks[0]"));
   outputs_resolved["trace"] = e.outputs.trace;
   outputs_resolved["trace_max_requests"] = e.outputs.trace_max_requests;
   outputs_resolved["intervals"] = e.outputs.intervals;

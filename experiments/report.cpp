@@ -5,72 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "experiments/result_tables.h"
 #include "sim/chrome_trace.h"
 #include "sim/run_directory.h"
 #include "sim/stats.h"
 
 namespace experiments {
-namespace {
-
-// Aggregates one group of requests (a task, or all of them).
-struct Group {
-  std::uint64_t requests = 0, finished = 0, dropped = 0, met_latency = 0, met_accuracy = 0, violations = 0;
-  sim::SampleStats latency_ms;
-  double last_finish_s = 0;
-  double accuracy_sum = 0;
-
-  void add(const RequestRecord& r, double accuracy) {
-    ++requests;
-    accuracy_sum += accuracy;
-    bool acc_ok = accuracy >= r.min_accuracy;
-    if (r.finished()) {
-      ++finished;
-      double ms = (r.finish - r.arrival).to_ms();
-      latency_ms.add(ms);
-      bool lat_ok = r.finish <= r.deadline;
-      met_latency += lat_ok;
-      met_accuracy += acc_ok;
-      violations += !(lat_ok && acc_ok);
-      last_finish_s = std::max(last_finish_s, r.finish.to_s());
-    } else {
-      ++dropped;
-      ++violations;
-    }
-  }
-
-  sim::Json json(double span_s) const {
-    auto num = [](double x) { return std::isfinite(x) ? sim::Json(x) : sim::Json(nullptr); };
-    double n = static_cast<double>(requests);
-    return {{"requests", requests},
-            {"finished", finished},
-            {"dropped", dropped},
-            {"slo_violations", violations},
-            {"slo_violation_rate", requests ? static_cast<double>(violations) / n : 0.0},
-            {"met_latency_rate", requests ? static_cast<double>(met_latency) / n : 0.0},
-            {"met_accuracy_rate", requests ? static_cast<double>(met_accuracy) / n : 0.0},
-            {"accuracy_mean", requests ? accuracy_sum / n : 0.0},
-            {"throughput_rps", span_s > 0 ? static_cast<double>(finished) / span_s : 0.0},
-            {"latency_ms",
-             {{"mean", num(latency_ms.mean())},
-              {"p50", num(latency_ms.quantile(0.50))},
-              {"p95", num(latency_ms.quantile(0.95))},
-              {"p99", num(latency_ms.quantile(0.99))},
-              {"max", num(latency_ms.max())}}}};
-  }
-};
-
-double accuracy_of(const RunResult& run, const RequestRecord& r) { return run.plans[static_cast<std::size_t>(r.plan)].accuracy; }
-
-}  // namespace
-
 sim::Json make_summary(const Experiment& e, const RunResult& r) {
-  Group all;
-  std::vector<Group> per_task(e.tasks.size());
-  for (const auto& req : r.requests) {
-    double acc = accuracy_of(r, req);
-    all.add(req, acc);
-    per_task[static_cast<std::size_t>(req.task)].add(req, acc);
-  }
   // Throughput is over the whole run: from 0 to the last completion.
   double span_s = r.end_time.to_s();
   sim::Json s;
@@ -78,22 +19,16 @@ sim::Json make_summary(const Experiment& e, const RunResult& r) {
   s["seed"] = e.seed;
   s["simulated_time_s"] = span_s;
   s["events"] = r.events;
-  s["overall"] = all.json(span_s);
+  s["overall"] = r.stats.all.json(span_s);
   s["tasks"] = sim::Json::object();
-  for (std::size_t t = 0; t < e.tasks.size(); ++t) s["tasks"][e.tasks[t].name] = per_task[t].json(span_s);
+  for (std::size_t t = 0; t < e.tasks.size(); ++t) s["tasks"][e.tasks[t].name] = r.stats.tasks[t].json(span_s);
   s["processors"] = sim::Json::object();
   for (std::size_t p = 0; p < e.platform.processors.size(); ++p) {
     s["processors"][e.platform.processors[p].name] = {{"utilization", r.utilization[p]},
                                                       {"jobs", r.jobs_per_processor[p]}};
   }
   s["peak_memory_bytes"] = r.peak_memory_bytes;
-  std::uint64_t stitched_requests = 0;
-  for (const auto& req : r.requests) {
-    const auto& t = e.tasks[static_cast<std::size_t>(req.task)];
-    stitched_requests += r.plans[static_cast<std::size_t>(req.plan)].stitched(
-        e.profile->models[static_cast<std::size_t>(t.model)].subgraph_count);
-  }
-  s["plans"] = {{"distinct", r.plans.size()}, {"stitched_requests", stitched_requests}};
+  s["plans"] = {{"distinct", r.plans.size()}, {"stitched_requests", r.stats.stitched_requests}};
   s["memory"] = {{"capacity_bytes", e.platform.memory_capacity_bytes},
                  {"peak_bytes", r.peak_memory_bytes},
                  {"average_bytes", r.average_memory_bytes},
@@ -105,83 +40,12 @@ sim::Json make_summary(const Experiment& e, const RunResult& r) {
 }
 
 std::vector<sim::Table> make_tables(const Experiment& e, const RunResult& r) {
+  ResultRows rows(e);
+  for (const auto& x : r.requests) rows.add_request(x, r.plans[static_cast<std::size_t>(x.plan)]);
+  for (const auto& x : r.intervals) rows.add_interval(x);
+  for (const auto& x : r.decisions) rows.add_decision(x);
   std::vector<sim::Table> tables;
-  sim::Table req("requests");
-  auto& id = req.ints("id");
-  auto& task = req.strings("task");
-  auto& arrival = req.ints("arrival_ns", "ns");
-  auto& start = req.ints("start_ns", "ns");
-  auto& finish = req.ints("finish_ns", "ns");
-  auto& deadline = req.ints("deadline_ns", "ns");
-  auto& latency = req.reals("latency_ms", "ms");
-  auto& met_latency = req.ints("met_latency");
-  auto& met_accuracy = req.ints("met_accuracy");
-  auto& variant = req.strings("variant");
-  auto& procs = req.strings("processors");
-  auto& reason = req.strings("drop_reason");
-  for (const auto& x : r.requests) {
-    const auto& t = e.tasks[static_cast<std::size_t>(x.task)];
-    const auto& m = e.profile->models[static_cast<std::size_t>(t.model)];
-    id.push_back(static_cast<std::int64_t>(x.id));
-    task.push_back(t.name);
-    arrival.push_back(x.arrival.ns);
-    start.push_back(x.start.ns);
-    finish.push_back(x.finish.ns);
-    deadline.push_back(x.deadline.ns);
-    latency.push_back(x.finished() ? (x.finish - x.arrival).to_ms() : std::nan(""));
-    met_latency.push_back(x.finished() && x.finish <= x.deadline);
-    met_accuracy.push_back(accuracy_of(r, x) >= x.min_accuracy);
-    variant.push_back(plan_label(r.plans[static_cast<std::size_t>(x.plan)], m));
-    procs.push_back(processor_path(x, e.platform, m.subgraph_count));
-    reason.push_back(x.drop_reason ? x.drop_reason : "");
-  }
-  tables.push_back(std::move(req));
-  if (e.outputs.intervals) {
-    sim::Table iv("processor_intervals");
-    auto& proc = iv.strings("processor");
-    auto& slot = iv.ints("slot");
-    auto& request = iv.ints("request");
-    auto& subgraph = iv.ints("subgraph");
-    auto& phase = iv.strings("phase");
-    auto& s = iv.ints("start_ns", "ns");
-    auto& f = iv.ints("end_ns", "ns");
-    for (const auto& x : r.intervals) {
-      proc.push_back(e.platform.processors[static_cast<std::size_t>(x.processor)].name);
-      slot.push_back(x.slot);
-      request.push_back(static_cast<std::int64_t>(x.request));
-      subgraph.push_back(x.subgraph);
-      phase.push_back(x.phase == 0 ? "load" : "execute");
-      s.push_back(x.start.ns);
-      f.push_back(x.end.ns);
-    }
-    tables.push_back(std::move(iv));
-  }
-  if (e.outputs.decisions_max_rows > 0) {
-    sim::Table d("decisions");
-    auto& at = d.ints("time_ns", "ns");
-    auto& kind = d.strings("kind");
-    auto& request = d.ints("request");
-    auto& subgraph = d.ints("subgraph");
-    auto& proc = d.strings("processor");
-    auto& competing = d.ints("competing");
-    auto& key = d.reals("key");
-    auto& key_name = d.strings("key_name");
-    auto& drop_reason = d.strings("reason");
-    auto& note = d.strings("note");
-    for (const auto& x : r.decisions) {
-      at.push_back(x.at.ns);
-      kind.push_back(x.kind);
-      request.push_back(static_cast<std::int64_t>(x.request));
-      subgraph.push_back(x.subgraph);
-      proc.push_back(x.processor >= 0 ? e.platform.processors[static_cast<std::size_t>(x.processor)].name : "");
-      competing.push_back(x.competing);
-      key.push_back(x.key);
-      key_name.push_back(x.key_name);
-      drop_reason.push_back(x.reason);
-      note.push_back(x.note);
-    }
-    tables.push_back(std::move(d));
-  }
+  for (sim::Table* t : rows.tables()) tables.push_back(std::move(*t));
   return tables;
 }
 
@@ -231,27 +95,53 @@ std::string format_summary_table(const sim::Json& s) {
   return out;
 }
 
-sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet) {
+sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet, std::size_t chunk_rows) {
   auto t0 = std::chrono::steady_clock::now();
-  Simulation simulation(e);
-  RunResult result = simulation.run();
-  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
   sim::RunDirectory dir(out_dir);
   sim::write_json_file(dir.file("config.resolved.json"), e.resolved);
+  // Tables stream to the sinks in chunks as requests end; only the requests the trace shows are
+  // kept in memory.
+  std::vector<std::unique_ptr<sim::TableSession>> sessions;
+  for (const auto& sink_node : e.outputs.sinks) sessions.push_back(sim::make_sink(sink_node)->open(dir.staging()));
+  ResultRows rows(e);
+  const std::size_t kChunkRows = std::max<std::size_t>(1, chunk_rows);
+  RecordOutput output;
+  output.keep_all = false;
+  output.keep_first_requests = e.outputs.trace ? static_cast<std::uint64_t>(e.outputs.trace_max_requests) : 0;
+  if (!sessions.empty()) {
+    output.on_request = [&](const RequestRecord& r, const policies::Plan& plan) {
+      rows.add_request(r, plan);
+      rows.flush(sessions, kChunkRows);
+    };
+    if (e.outputs.intervals) {
+      output.on_interval = [&](const hw::BusyInterval& iv) {
+        rows.add_interval(iv);
+        rows.flush(sessions, kChunkRows);
+      };
+    }
+    if (e.outputs.decisions_max_rows > 0) {
+      output.on_decision = [&](const DecisionRecord& d) {
+        rows.add_decision(d);
+        rows.flush(sessions, kChunkRows);
+      };
+    }
+  }
+  Simulation simulation(e, std::move(output));
+  RunResult result = simulation.run();
+  rows.flush(sessions, 0);
+  for (auto& s : sessions) s->close();
+  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
   sim::Json summary = make_summary(e, result);
   sim::write_json_file(dir.file("summary.json"), summary);
-  auto tables = make_tables(e, result);
-  std::vector<const sim::Table*> ptrs;
-  for (const auto& t : tables) ptrs.push_back(&t);
-  for (const auto& sink_node : e.outputs.sinks) sim::make_sink(sink_node)->write(dir.staging(), ptrs);
   if (e.outputs.trace) write_trace(e, result, dir.file("trace.json"));
   dir.commit();
   if (!quiet) {
+    std::uint64_t requests = result.stats.all.requests;
     fmt::print("{}\n", format_summary_table(summary));
-    fmt::print("simulated {:.1f} s, {} requests, {} events in {:.3f} s wall ({:.0f} requests/s)\n",
-               result.end_time.to_s(), result.requests.size(), result.events, wall_s,
-               static_cast<double>(result.requests.size()) / std::max(wall_s, 1e-9));
+    fmt::print("simulated {:.1f} s, {} requests, {} events in {:.3f} s wall including output ({:.0f} requests/s)\n",
+               result.end_time.to_s(), requests, result.events, wall_s,
+               static_cast<double>(requests) / std::max(wall_s, 1e-9));
     fmt::print("results in {}/\n", out_dir);
   }
   return summary;

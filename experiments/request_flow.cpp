@@ -6,8 +6,14 @@
 
 namespace experiments {
 
-RequestFlow::RequestFlow(const Experiment& experiment, hw::ExecutionModel& exec, TimeSource time, bool record_intervals)
-    : exp_(experiment), exec_(exec), time_(time), record_intervals_(record_intervals) {
+RequestFlow::RequestFlow(const Experiment& experiment, hw::ExecutionModel& exec, TimeSource time, bool record_intervals,
+                         RecordOutput output)
+    : exp_(experiment),
+      exec_(exec),
+      time_(time),
+      record_intervals_(record_intervals),
+      output_(std::move(output)),
+      stats_(experiment.tasks.size()) {
   latency_ = exp_.latency.build();
   scheduler_ = policies::make_scheduler(exp_.scheduler);
   selector_ = exp_.selector.build();
@@ -29,6 +35,7 @@ void RequestFlow::start() {
   ctx.seed = exp_.seed;
   ctx.listener = this;
   ctx.record_intervals = record_intervals_;
+  if (record_intervals_ && !output_.keep_all) ctx.on_interval = [this](const hw::BusyInterval& iv) { on_interval(iv); };
   exec_.bind(ctx);
   scheduler_->bind(*this);
   selector_->bind(*this);
@@ -95,7 +102,7 @@ void RequestFlow::change_slo(const workloads::SloChange& change) { slo_[change.t
 void RequestFlow::arrive(int task, sim::Time at) {
   auto t = static_cast<std::size_t>(task);
   RequestRecord rec;
-  rec.id = requests_.size();
+  rec.id = next_id_++;
   rec.task = task;
   rec.arrival = at;
   rec.deadline = at + slo_[t].latency();
@@ -122,7 +129,7 @@ void RequestFlow::arrive(int task, sim::Time at) {
 }
 
 void RequestFlow::on_job_finished(const hw::JobSpec& spec, const hw::JobTiming& timing) {
-  RequestRecord& rec = requests_[spec.request];
+  RequestRecord& rec = request(spec.request);
   if (spec.subgraph == 0) rec.start = timing.started;
   int subgraphs = exp_.profile->models[static_cast<std::size_t>(spec.model)].subgraph_count;
   policies::JobObservation seen;
@@ -145,8 +152,27 @@ void RequestFlow::on_job_finished(const hw::JobSpec& spec, const hw::JobTiming& 
   } else {
     rec.finish = timing.finished;
     --outstanding_;
+    retire();
   }
   decide();
+}
+
+void RequestFlow::retire() {
+  while (!requests_.empty() && (requests_.front().finished() || requests_.front().dropped())) {
+    const RequestRecord& r = requests_.front();
+    const policies::Plan& plan = plans_[static_cast<std::size_t>(r.plan)];
+    int subgraphs = exp_.profile->models[static_cast<std::size_t>(task(r.task).model)].subgraph_count;
+    stats_.add(r, plan.accuracy, plan.stitched(subgraphs));
+    if (output_.keep_all || r.id < output_.keep_first_requests) kept_.push_back(r);
+    if (output_.on_request) output_.on_request(r, plan);
+    requests_.pop_front();
+    ++first_id_;
+  }
+}
+
+void RequestFlow::on_interval(const hw::BusyInterval& iv) {
+  if (iv.request < output_.keep_first_requests) kept_intervals_.push_back(iv);
+  if (output_.on_interval) output_.on_interval(iv);
 }
 
 void RequestFlow::decide() {
@@ -160,7 +186,7 @@ void RequestFlow::decide() {
     if (d.ready_index >= ready_.size() || remove_[d.ready_index]) throw std::logic_error("scheduler: bad drop index");
     remove_[d.ready_index] = 1;
     const policies::ReadyJob& j = ready_[d.ready_index];
-    requests_[j.request].drop_reason = d.reason;
+    request(j.request).drop_reason = d.reason;
     --outstanding_;
     if (explain) record({now(), j.request, j.subgraph, -1, competing, std::nan(""), "", "drop", d.reason, ""});
   }
@@ -176,13 +202,14 @@ void RequestFlow::decide() {
   for (std::size_t i = 0; i < ready_.size(); ++i)
     if (!remove_[i]) ready_[w++] = ready_[i];
   ready_.resize(w);
+  if (!decisions_.drops.empty()) retire();
 }
 
 void RequestFlow::submit(const policies::ReadyJob& j, int processor) {
   if (!can_run(j.model, j.variant, j.subgraph, processor)) {
     throw std::logic_error("scheduler assigned a job to a processor that cannot run it");
   }
-  RequestRecord& rec = requests_[j.request];
+  RequestRecord& rec = request(j.request);
   if (j.subgraph < 16) rec.processors |= static_cast<std::uint64_t>(processor + 1) << (4 * j.subgraph);
   hw::JobSpec spec;
   spec.job = next_job_++;
@@ -201,25 +228,27 @@ void RequestFlow::submit(const policies::ReadyJob& j, int processor) {
 }
 
 bool RequestFlow::record(const DecisionRecord& d) {
-  if (static_cast<std::int64_t>(records_.size()) >= exp_.outputs.decisions_max_rows) {
+  if (decisions_recorded_ >= exp_.outputs.decisions_max_rows) {
     records_truncated_ = true;
     return false;
   }
-  records_.push_back(d);
+  ++decisions_recorded_;
+  if (output_.keep_all) records_.push_back(d);
+  if (output_.on_decision) output_.on_decision(d);
   return true;
 }
 
 RunResult RequestFlow::finish(sim::Time end, std::uint64_t events) {
-  for (const auto& req : requests_) {
-    if (!req.finished() && !req.dropped()) throw std::logic_error("a request neither finished nor dropped");
-  }
+  retire();
+  if (!requests_.empty()) throw std::logic_error("a request neither finished nor dropped");
   RunResult r;
   r.end_time = end;
-  r.requests = std::move(requests_);
+  r.requests = std::move(kept_);
+  r.stats = std::move(stats_);
   r.plans = plans_;
   r.preloaded_bytes = preloaded_bytes_;
   hw::ExecutionStats st = exec_.stats(end);
-  r.intervals = std::move(st.intervals);
+  r.intervals = output_.keep_all ? std::move(st.intervals) : std::move(kept_intervals_);
   r.utilization = std::move(st.utilization);
   r.jobs_per_processor = std::move(st.jobs_per_processor);
   r.peak_memory_bytes = st.peak_memory_bytes;

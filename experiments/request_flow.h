@@ -18,12 +18,15 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "experiments/experiment.h"
+#include "experiments/run_stats.h"
 #include "hw-models/execution_model.h"
 #include "hw-models/weight_blocks.h"
 #include "policies/preloader.h"
@@ -62,10 +65,11 @@ struct DecisionRecord {
 };
 
 struct RunResult {
+  // Every request (RecordOutput::keep_all), or only those with id < keep_first_requests.
   std::vector<RequestRecord> requests;
   std::vector<policies::Plan> plans;  // distinct plans, as requests refer to them
   std::int64_t preloaded_bytes = 0;
-  std::vector<hw::BusyInterval> intervals;
+  std::vector<hw::BusyInterval> intervals;  // of the requests kept (see `requests`)
   std::vector<double> utilization;  // per platform processor
   std::vector<std::uint64_t> jobs_per_processor;
   sim::Time end_time;  // time of the last event
@@ -73,8 +77,21 @@ struct RunResult {
   double average_memory_bytes = 0;
   std::uint64_t loads = 0, hits = 0, evictions = 0;
   std::uint64_t events = 0;
-  std::vector<DecisionRecord> decisions;  // empty unless outputs.decisions
+  std::vector<DecisionRecord> decisions;  // empty unless outputs.decisions (and keep_all)
   bool decisions_truncated = false;       // more decisions happened than decisions_max_rows
+  RunStats stats;                         // every request, whether kept or not
+};
+
+// Where ended requests, busy intervals and decisions go. By default a run keeps them all in its
+// RunResult (tests, validate, explain). A streaming run (stitchsim run) keeps only the first
+// requests, for the trace, and hands everything to callbacks as it happens: requests in id
+// order as they end (a request waits for every earlier one, so the rows come out sorted).
+struct RecordOutput {
+  bool keep_all = true;
+  std::uint64_t keep_first_requests = 0;  // when !keep_all: requests (and their intervals) kept
+  std::function<void(const RequestRecord&, const policies::Plan&)> on_request;
+  std::function<void(const hw::BusyInterval&)> on_interval;
+  std::function<void(const DecisionRecord&)> on_decision;
 };
 
 // Where the flow reads the time: the simulation's engine, or a real clock.
@@ -88,7 +105,8 @@ struct TimeSource {
 class RequestFlow final : public policies::SystemView, public hw::ExecutionListener {
  public:
   // `exec` is bound here (it reports completions to this flow); both must outlive the run.
-  RequestFlow(const Experiment& experiment, hw::ExecutionModel& exec, TimeSource time, bool record_intervals);
+  RequestFlow(const Experiment& experiment, hw::ExecutionModel& exec, TimeSource time, bool record_intervals,
+              RecordOutput output = {});
   ~RequestFlow() override;
 
   // Before the first arrival: binds the policies and preloads the preloader's choice.
@@ -126,6 +144,10 @@ class RequestFlow final : public policies::SystemView, public hw::ExecutionListe
 
  private:
   const TaskConfig& task(int t) const { return exp_.tasks[static_cast<std::size_t>(t)]; }
+  RequestRecord& request(std::uint64_t id) { return requests_[static_cast<std::size_t>(id - first_id_)]; }
+  // Hands ended requests at the front (in id order) to the stats and the output.
+  void retire();
+  void on_interval(const hw::BusyInterval& iv);
   void decide();
   void submit(const policies::ReadyJob& job, int processor);
   void preload();
@@ -145,7 +167,13 @@ class RequestFlow final : public policies::SystemView, public hw::ExecutionListe
   hw::WeightBlocks blocks_;
   std::vector<int> processor_map_;  // platform processor -> profile processor (-1: none)
   std::vector<workloads::Slo> slo_;
-  std::vector<RequestRecord> requests_;
+  RecordOutput output_;
+  // Requests from id first_id_ on: ended ones wait at the front until every earlier one ended.
+  std::deque<RequestRecord> requests_;
+  std::uint64_t first_id_ = 0, next_id_ = 0;
+  std::vector<RequestRecord> kept_;
+  std::vector<hw::BusyInterval> kept_intervals_;
+  RunStats stats_;
   std::vector<policies::ReadyJob> ready_;
   policies::Decisions decisions_;
   std::vector<std::uint8_t> remove_;
@@ -156,6 +184,7 @@ class RequestFlow final : public policies::SystemView, public hw::ExecutionListe
   std::uint64_t next_job_ = 0;
   std::vector<DecisionRecord> records_;
   bool records_truncated_ = false;
+  std::int64_t decisions_recorded_ = 0;
   bool record(const DecisionRecord& d);
 };
 

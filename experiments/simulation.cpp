@@ -17,11 +17,12 @@ class Simulation::ArrivalHandler final : public sim::EventHandler {
   int task_;
 };
 
-Simulation::Simulation(const Experiment& experiment) : exp_(experiment) {
+Simulation::Simulation(const Experiment& experiment, RecordOutput output) : exp_(experiment) {
   exec_ = exp_.execution.build();
   TimeSource time;
   time.engine = &engine_;
-  flow_ = std::make_unique<RequestFlow>(exp_, *exec_, time, exp_.outputs.intervals || exp_.outputs.trace);
+  flow_ = std::make_unique<RequestFlow>(exp_, *exec_, time, exp_.outputs.intervals || exp_.outputs.trace,
+                                        std::move(output));
   flow_->start();
 }
 

@@ -18,7 +18,8 @@ namespace experiments {
 class Simulation final {
  public:
   // Builds the run's components (once) from the experiment, which must outlive the simulation.
-  explicit Simulation(const Experiment& experiment);
+  // `output` says where records go (default: all kept in the RunResult).
+  explicit Simulation(const Experiment& experiment, RecordOutput output = {});
   ~Simulation();
   // Runs to the end (arrivals stop at the experiment's duration; in-flight work completes).
   // Call once.

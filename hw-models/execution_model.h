@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -90,6 +91,9 @@ struct ExecutionContext {
   std::uint64_t seed = 1;
   ExecutionListener* listener = nullptr;
   bool record_intervals = false;
+  // When set (and record_intervals), busy intervals go here as they end instead of into
+  // ExecutionStats::intervals (a streaming run).
+  std::function<void(const BusyInterval&)> on_interval;
 };
 
 // Totals after a run.

@@ -1,13 +1,20 @@
 // HDF5 result sink: one group per table, one 1-D dataset per column (strings as variable-length
 // UTF-8), with a "unit" attribute per column and a "columns" attribute listing the column order.
-// In Python: pd.DataFrame({c: f["requests"][c][()] for c in f["requests"].attrs["columns"]}).
+// In Python: pd.DataFrame({c: f["requests"][c][()] for c in f["requests"].attrs["columns"].split(",")}).
+//
+// Datasets are chunked and extendible: each appended chunk of a table grows its datasets, so a
+// run streams its tables with memory bounded by the chunk size.
 #include <H5Cpp.h>
+
+#include <map>
 
 #include "sim/registry.h"
 #include "sim/table.h"
 
 namespace sim {
 namespace {
+
+constexpr hsize_t kChunkRows = 16384;
 
 void write_string_attribute(H5::H5Object& obj, const std::string& name, const std::string& value) {
   H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
@@ -17,47 +24,88 @@ void write_string_attribute(H5::H5Object& obj, const std::string& name, const st
   attr.write(type, &p);
 }
 
-void write_column(H5::Group& group, const Column& column) {
-  hsize_t n = column.size();
-  H5::DataSpace space(1, &n);
-  H5::DataSet ds;
-  if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&column.values)) {
-    ds = group.createDataSet(column.name, H5::PredType::NATIVE_INT64, space);
-    if (n) ds.write(ints->data(), H5::PredType::NATIVE_INT64);
-  } else if (const auto* reals = std::get_if<std::vector<double>>(&column.values)) {
-    ds = group.createDataSet(column.name, H5::PredType::NATIVE_DOUBLE, space);
-    if (n) ds.write(reals->data(), H5::PredType::NATIVE_DOUBLE);
+H5::DataType column_type(const Column& c) {
+  if (std::holds_alternative<std::vector<std::int64_t>>(c.values)) return H5::PredType::NATIVE_INT64;
+  if (std::holds_alternative<std::vector<double>>(c.values)) return H5::PredType::NATIVE_DOUBLE;
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  return type;
+}
+
+// Appends the column's values at rows [at, at + n) of `ds`, growing it.
+void append_column(H5::DataSet& ds, const Column& c, hsize_t at) {
+  hsize_t n = c.size();
+  if (n == 0) return;
+  hsize_t total = at + n;
+  ds.extend(&total);
+  H5::DataSpace file_space = ds.getSpace();
+  file_space.selectHyperslab(H5S_SELECT_SET, &n, &at);
+  H5::DataSpace mem_space(1, &n);
+  if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&c.values)) {
+    ds.write(ints->data(), H5::PredType::NATIVE_INT64, mem_space, file_space);
+  } else if (const auto* reals = std::get_if<std::vector<double>>(&c.values)) {
+    ds.write(reals->data(), H5::PredType::NATIVE_DOUBLE, mem_space, file_space);
   } else {
-    const auto& strings = std::get<std::vector<std::string>>(column.values);
-    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    type.setCset(H5T_CSET_UTF8);
-    ds = group.createDataSet(column.name, type, space);
+    const auto& strings = std::get<std::vector<std::string>>(c.values);
     std::vector<const char*> ptrs;
     ptrs.reserve(strings.size());
     for (const auto& s : strings) ptrs.push_back(s.c_str());
-    if (n) ds.write(ptrs.data(), type);
+    ds.write(ptrs.data(), column_type(c), mem_space, file_space);
   }
-  write_string_attribute(ds, "unit", column.unit);
 }
+
+class Hdf5Session final : public TableSession {
+ public:
+  explicit Hdf5Session(const std::string& path) : file_(path, H5F_ACC_TRUNC) {}
+
+  void append(const Table& t) override {
+    hsize_t rows = t.rows();
+    auto it = tables_.find(t.name());
+    if (it == tables_.end()) {
+      Open o{file_.createGroup(t.name()), {}, 0};
+      std::string order;
+      for (const auto& c : t.columns()) {
+        hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = kChunkRows;
+        H5::DataSpace space(1, &zero, &unlimited);
+        H5::DSetCreatPropList props;
+        props.setChunk(1, &chunk);
+        H5::DataSet ds = o.group.createDataSet(c.name, column_type(c), space, props);
+        write_string_attribute(ds, "unit", c.unit);
+        o.columns.push_back(ds);
+        order += (order.empty() ? "" : ",") + c.name;
+      }
+      write_string_attribute(o.group, "columns", order);
+      it = tables_.emplace(t.name(), std::move(o)).first;
+    }
+    Open& o = it->second;
+    if (o.columns.size() != t.columns().size()) throw std::logic_error("table '" + t.name() + "': chunk with other columns");
+    std::size_t i = 0;
+    for (const auto& c : t.columns()) append_column(o.columns[i++], c, o.rows);
+    o.rows += rows;
+  }
+
+  void close() override {
+    tables_.clear();
+    file_.close();
+  }
+
+ private:
+  struct Open {
+    H5::Group group;
+    std::vector<H5::DataSet> columns;
+    hsize_t rows = 0;
+  };
+  H5::H5File file_;
+  std::map<std::string, Open> tables_;
+};
 
 class Hdf5Sink final : public ResultSink {
  public:
   explicit Hdf5Sink(std::string file) : file_(std::move(file)) {}
-  std::string write(const std::string& directory, const std::vector<const Table*>& tables) const override {
-    std::string path = directory + "/" + file_;
-    H5::H5File file(path, H5F_ACC_TRUNC);
-    for (const Table* t : tables) {
-      t->rows();  // checks equal lengths
-      H5::Group group = file.createGroup(t->name());
-      std::string order;
-      for (const auto& c : t->columns()) {
-        write_column(group, c);
-        order += (order.empty() ? "" : ",") + c.name;
-      }
-      write_string_attribute(group, "columns", order);
-    }
-    return path;
+  std::unique_ptr<TableSession> open(const std::string& directory) const override {
+    return std::make_unique<Hdf5Session>(path(directory));
   }
+  std::string path(const std::string& directory) const override { return directory + "/" + file_; }
 
  private:
   std::string file_;

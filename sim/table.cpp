@@ -45,6 +45,17 @@ std::size_t Table::rows() const {
   return n;
 }
 
+void Table::clear_rows() {
+  for (auto& c : columns_) std::visit([](auto& v) { v.clear(); }, c.values);
+}
+
+std::string ResultSink::write(const std::string& directory, const std::vector<const Table*>& tables) const {
+  auto session = open(directory);
+  for (const Table* t : tables) session->append(*t);
+  session->close();
+  return path(directory);
+}
+
 std::unique_ptr<ResultSink> make_sink(const ConfigNode& node, Json* resolved) {
   return Registry<ResultSink>::instance().create(node, resolved);
 }

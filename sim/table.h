@@ -31,6 +31,8 @@ class Table {
   const std::deque<Column>& columns() const { return columns_; }
   // Number of rows; throws std::logic_error if columns differ in length.
   std::size_t rows() const;
+  // Empties every column, keeping names, units and types (to reuse a table as a chunk buffer).
+  void clear_rows();
 
  private:
   Column& column(const std::string& name, const std::string& unit);
@@ -38,13 +40,29 @@ class Table {
   std::deque<Column> columns_;  // deque: references returned by ints() etc. stay valid
 };
 
+// Tables of one run, written chunk by chunk so that a long run never holds a whole table in
+// memory. append() takes a chunk of one table: a Table with the table's name, and the same
+// columns (names, types, order) every time; rows go after the ones appended before. close()
+// finishes the files; a session destroyed without close() leaves them unfinished, which is fine
+// inside a run directory's staging folder (discarded unless committed).
+class TableSession {
+ public:
+  virtual ~TableSession() = default;
+  virtual void append(const Table& chunk) = 0;
+  virtual void close() = 0;
+};
+
 // Writes a set of tables into a run directory in one format.
 class ResultSink {
  public:
   static constexpr const char* kRegistryKind = "sink";
   virtual ~ResultSink() = default;
-  // Writes the tables under `directory`; returns the file written.
-  virtual std::string write(const std::string& directory, const std::vector<const Table*>& tables) const = 0;
+  // A session writing tables under `directory`.
+  virtual std::unique_ptr<TableSession> open(const std::string& directory) const = 0;
+  // The file (or the last file) the sink writes under `directory`.
+  virtual std::string path(const std::string& directory) const = 0;
+  // Whole tables at once: one session, one chunk per table. Returns path(directory).
+  std::string write(const std::string& directory, const std::vector<const Table*>& tables) const;
 };
 
 std::unique_ptr<ResultSink> make_sink(const ConfigNode& node, Json* resolved = nullptr);

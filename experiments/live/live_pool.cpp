@@ -168,11 +168,11 @@ void LivePool::worker(int p, int slot) {
       std::erase(proc.running, j);
       proc.busy_ns += static_cast<double>((j->timing.finished - j->timing.started).ns);
       if (ctx_.record_intervals) {
+        // Under the pool's lock, as every flow call: a streaming flow's callback is safe here.
         const auto& s = j->spec;
-        if (j->timing.exec_start > j->timing.started) {
-          intervals_.push_back({s.request, p, slot, s.subgraph, 0, j->timing.started, j->timing.exec_start});
-        }
-        intervals_.push_back({s.request, p, slot, s.subgraph, 1, j->timing.exec_start, j->timing.finished});
+        auto record = [&](const hw::BusyInterval& iv) { ctx_.on_interval ? ctx_.on_interval(iv) : intervals_.push_back(iv); };
+        if (j->timing.exec_start > j->timing.started) record({s.request, p, slot, s.subgraph, 0, j->timing.started, j->timing.exec_start});
+        record({s.request, p, slot, s.subgraph, 1, j->timing.exec_start, j->timing.finished});
       }
       completed_.push_back(j);
       driver_cv_.notify_one();

@@ -155,10 +155,11 @@ void Soc::on_event(std::uint64_t tag) {
   }
   proc.busy_ns += static_cast<double>((timing.finished - timing.started).ns);
   if (ctx_.record_intervals) {
+    auto record = [&](const BusyInterval& iv) { ctx_.on_interval ? ctx_.on_interval(iv) : intervals_.push_back(iv); };
     if (timing.exec_start > timing.started) {
-      intervals_.push_back({spec.request, p, timing.slot, spec.subgraph, 0, timing.started, timing.exec_start});
+      record({spec.request, p, timing.slot, spec.subgraph, 0, timing.started, timing.exec_start});
     }
-    intervals_.push_back({spec.request, p, timing.slot, spec.subgraph, 1, timing.exec_start, timing.finished});
+    record({spec.request, p, timing.slot, spec.subgraph, 1, timing.exec_start, timing.finished});
   }
   memory_.release(ctx_.blocks->block(spec.model, spec.variant, spec.subgraph), job.transient_bytes, engine_->now());
   free_jobs_.push_back(id);
