@@ -3,8 +3,9 @@
 // instead of std::vector's 48 KB, and four share a cache line.
 //
 // Contract: like std::vector for the operations it has, except that it holds at most 2^32 - 1
-// elements (push_back throws std::length_error beyond), it is move-only, and growth copies with
-// memcpy. push_back may throw std::bad_alloc and then leaves the buffer unchanged.
+// elements (push_back throws std::length_error beyond), it is move-only (a moved-from buffer is
+// empty), and growth copies with memcpy. push_back may throw std::bad_alloc and then leaves the
+// buffer unchanged.
 #pragma once
 
 #include <cstddef>
