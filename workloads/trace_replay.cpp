@@ -41,9 +41,22 @@ constexpr std::int64_t kMaxOffsetNs = std::int64_t{1} << 62;  // ~146 years: sto
 
 }  // namespace
 
+ReplayBase::ReplayBase(ReplayOptions options) : options_(options) { check_options(options_); }
+
+sim::Time ReplayBase::next(sim::Time previous, sim::Rng& rng) {
+  if (!started_) {
+    origin_ = previous;
+    started_ = true;
+  }
+  while (queued_pos_ >= queued_.size()) {
+    queued_pos_ = 0;
+    if (!refill(rng)) return sim::Time::max();
+  }
+  return scaled(origin_, queued_[queued_pos_++], options_.time_scale);
+}
+
 TimestampReplay::TimestampReplay(TraceTimes times, ReplayOptions options)
-    : times_(std::move(times)), options_(options) {
-  check_options(options_);
+    : ReplayBase(options), times_(std::move(times)) {
   const auto& t = *times_;
   std::size_t part = 0;
   for (std::size_t j = 0; j < t.size(); ++j) {
@@ -69,17 +82,6 @@ TimestampReplay::TimestampReplay(TraceTimes times, ReplayOptions options)
   }
 }
 
-sim::Time TimestampReplay::next(sim::Time previous, sim::Rng& rng) {
-  if (!started_) {
-    origin_ = previous;
-    started_ = true;
-  }
-  while (queued_pos_ >= queued_.size()) {
-    if (!refill(rng)) return sim::Time::max();
-  }
-  return scaled(origin_, queued_[queued_pos_++], options_.time_scale);
-}
-
 bool TimestampReplay::refill(sim::Rng& rng) {
   const auto& t = *times_;
   const auto n = t.size();
@@ -88,10 +90,9 @@ bool TimestampReplay::refill(sim::Rng& rng) {
   const double whole = std::floor(options_.rate_scale);
   const double frac = options_.rate_scale - whole;
   queued_.clear();
-  queued_pos_ = 0;
   for (;;) {
     if (index_ >= n) {
-      if (!options_.repeat || period_ns_ * (cycle_ + 1) > kMaxOffsetNs) return false;
+      if (!options_.repeat || cycle_ + 1 > kMaxOffsetNs / period_ns_) return false;
       index_ = 0;
       ++cycle_;
     }
@@ -114,8 +115,7 @@ bool TimestampReplay::refill(sim::Rng& rng) {
   }
 }
 
-MinuteCountReplay::MinuteCountReplay(const TraceCounts& counts, ReplayOptions options) : options_(options) {
-  check_options(options_);
+MinuteCountReplay::MinuteCountReplay(const TraceCounts& counts, ReplayOptions options) : ReplayBase(options) {
   const auto& c = *counts;
   const auto parts = static_cast<std::uint64_t>(options_.split_into);
   const auto mine = static_cast<std::uint64_t>(options_.split_index);
@@ -141,24 +141,12 @@ MinuteCountReplay::MinuteCountReplay(const TraceCounts& counts, ReplayOptions op
   }
 }
 
-sim::Time MinuteCountReplay::next(sim::Time previous, sim::Rng& rng) {
-  if (!started_) {
-    origin_ = previous;
-    started_ = true;
-  }
-  while (queued_pos_ >= queued_.size()) {
-    if (!refill(rng)) return sim::Time::max();
-  }
-  return scaled(origin_, queued_[queued_pos_++], options_.time_scale);
-}
-
 bool MinuteCountReplay::refill(sim::Rng& rng) {
   const auto minutes = static_cast<std::int64_t>(part_counts_.size());
   queued_.clear();
-  queued_pos_ = 0;
   for (;;) {
     if (minute_ >= part_counts_.size()) {
-      if (!options_.repeat || minutes * kMinuteNs * (cycle_ + 1) > kMaxOffsetNs) return false;
+      if (!options_.repeat || cycle_ + 1 > kMaxOffsetNs / (minutes * kMinuteNs)) return false;
       minute_ = 0;
       ++cycle_;
     }

@@ -42,53 +42,58 @@ struct ReplayOptions {
   bool repeat = false;
 };
 
-class TimestampReplay final : public ArrivalProcess {
+// What both replays share: the queue of the next requests' offsets, the origin, the time scale.
+class ReplayBase : public ArrivalProcess {
  public:
-  // Throws std::invalid_argument for options out of range, or `repeat` on a trace whose period is
-  // zero (fewer than two distinct times).
-  TimestampReplay(TraceTimes times, ReplayOptions options);
-  sim::Time next(sim::Time previous, sim::Rng& rng) override;
-  double mean_rate_rps() const override { return mean_rate_rps_; }
+  sim::Time next(sim::Time previous, sim::Rng& rng) final;
+  double mean_rate_rps() const final { return mean_rate_rps_; }
+
+ protected:
+  // Throws std::invalid_argument for options out of range.
+  explicit ReplayBase(ReplayOptions options);
+  // Clears queued_ and fills it with the next requests (offsets in trace ns, cycle included,
+  // non-decreasing and not before anything queued earlier); false when the trace is over.
+  virtual bool refill(sim::Rng& rng) = 0;
+
+  ReplayOptions options_;
+  double mean_rate_rps_ = 0;
+  std::int64_t cycle_ = 0;  // repetitions completed
+  std::vector<std::int64_t> queued_;
 
  private:
-  // Queues the copies of the next request of this part (offsets in trace ns); false at the end.
-  bool refill(sim::Rng& rng);
-
-  TraceTimes times_;
-  ReplayOptions options_;
-  std::int64_t period_ns_ = 0;
-  double mean_rate_rps_ = 0;
-  std::size_t index_ = 0;       // next request of the trace to consider
-  std::int64_t cycle_ = 0;      // repetitions completed
-  std::vector<std::int64_t> queued_;  // offsets (trace ns, cycle included), non-decreasing
   std::size_t queued_pos_ = 0;
   bool started_ = false;
   sim::Time origin_;
 };
 
-class MinuteCountReplay final : public ArrivalProcess {
+class TimestampReplay final : public ReplayBase {
+ public:
+  // Throws std::invalid_argument for options out of range, or `repeat` on a trace whose period is
+  // zero (fewer than two distinct times).
+  TimestampReplay(TraceTimes times, ReplayOptions options);
+
+ private:
+  bool refill(sim::Rng& rng) override;
+
+  TraceTimes times_;
+  std::int64_t period_ns_ = 0;
+  std::size_t index_ = 0;  // next request of the trace to consider
+};
+
+class MinuteCountReplay final : public ReplayBase {
  public:
   static constexpr std::int64_t kMinuteNs = 60'000'000'000;
   // Throws std::invalid_argument for options out of range.
   MinuteCountReplay(const TraceCounts& counts, ReplayOptions options);
-  sim::Time next(sim::Time previous, sim::Rng& rng) override;
-  double mean_rate_rps() const override { return mean_rate_rps_; }
   // Requests of this part in each minute of one pass through the trace.
   const std::vector<std::uint64_t>& part_counts() const { return part_counts_; }
 
  private:
-  bool refill(sim::Rng& rng);
+  bool refill(sim::Rng& rng) override;
 
   std::vector<std::uint64_t> part_counts_;
-  ReplayOptions options_;
-  double mean_rate_rps_ = 0;
   std::size_t minute_ = 0;
-  std::int64_t cycle_ = 0;
   std::vector<double> uniforms_;
-  std::vector<std::int64_t> queued_;
-  std::size_t queued_pos_ = 0;
-  bool started_ = false;
-  sim::Time origin_;
 };
 
 }  // namespace workloads

@@ -139,34 +139,32 @@ PlannerView& new_view(int K, int S) {
   return *views.back();
 }
 
-std::unique_ptr<policies::VariantSelector> make_planner() {
-  return policies::make_variant_selector(sim::ConfigNode(sim::Json{{"name", "sparseloom"}}, "<bench>", "$.planner"));
+// A bound `sparseloom` planner, or null after reporting the planner's refusal on `state`.
+std::unique_ptr<policies::VariantSelector> bound_planner(benchmark::State& state, PlannerView& view) {
+  auto planner =
+      policies::make_variant_selector(sim::ConfigNode(sim::Json{{"name", "sparseloom"}}, "<bench>", "$.planner"));
+  try {
+    planner->bind(view);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return nullptr;
+  }
+  return planner;
 }
 
 void BM_PlannerBind(benchmark::State& state) {
   const int K = static_cast<int>(state.range(0)), S = static_cast<int>(state.range(1));
   for (auto _ : state) {
-    PlannerView& view = new_view(K, S);  // a new profile each time: candidate sets are cached per profile
-    auto planner = make_planner();
-    try {
-      planner->bind(view);
-    } catch (const std::exception& e) {
-      state.SkipWithError(e.what());
-      return;
-    }
+    // A new profile each time: candidate sets are cached per profile.
+    if (!bound_planner(state, new_view(K, S))) return;
   }
 }
 
 void BM_Replan(benchmark::State& state) {
   const int K = static_cast<int>(state.range(0)), S = static_cast<int>(state.range(1));
   PlannerView& view = new_view(K, S);
-  auto planner = make_planner();
-  try {
-    planner->bind(view);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-    return;
-  }
+  auto planner = bound_planner(state, view);
+  if (!planner) return;
   planner->choose(view, 0);  // the first plan
   // The sets the choice searches (the planner's own cache: same options as its defaults).
   policies::CandidateOptions options;
