@@ -2,12 +2,12 @@
 """Writes experiments/configs/at_scale/day.json: a day of trace-driven arrivals over 52 tasks.
 
 The tasks are the four SparseLoom tasks (image, sentiment, activity, speech models of the default
-profile) many times over. 40 tasks share the Azure Functions 2019 day (workloads/traces/
+profile) many times over: 16 each of the first three, 4 of the slow speech model. 40 tasks share the Azure Functions 2019 day (workloads/traces/
 azure_functions_2019_day.csv, 24 h of per-minute counts, split into 40 disjoint parts and scaled
 to RATE_SCALE of its 241 invocations/s), and 12 share the two Azure LLM 2023 hours (6 the code
 trace and 6 the conversation trace, each split into 6 parts and looped over the day). SLOs start
 at the paper's C1 and move every two hours through C1 -> C2 -> C3 -> C2 -> C1 ..., one model
-group at a time (staggered by 30 min), so the planner re-plans 48 times in the day.
+group at a time (staggered by 30 min): 572 changes at 44 instants.
 
 Run it under SparseLoom (the default) or a baseline:
     build/bin/stitchsim run experiments/configs/at_scale/day.json --out runs/day-sparseloom
