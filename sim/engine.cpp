@@ -94,9 +94,8 @@ bool Engine::cancel(EventId id) {
   // Lazy: the queue record stays as a tombstone; the slot is freed when it is popped or purged.
   s.handler = nullptr;
   s.generation = next_generation(s.generation);
-  --live_;
   ++tombstones_;
-  if (tombstones_ >= kMinTombstonesToPurge && tombstones_ > live_) purge_cancelled();
+  if (tombstones_ >= kMinTombstonesToPurge && tombstones_ > pending()) purge_cancelled();
   return true;
 }
 
@@ -130,7 +129,6 @@ bool Engine::run_events(Time limit) {
     s.handler = nullptr;
     s.generation = next_generation(s.generation);
     release_slot(e.payload);
-    --live_;
     now_ = e.time;
     ++processed_;
     handler->on_event(tag);

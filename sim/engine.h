@@ -66,7 +66,7 @@ class Engine {
 
   std::uint64_t events_processed() const { return processed_; }
   // Live events: scheduled, not yet fired, not cancelled.
-  std::size_t pending() const { return live_; }
+  std::size_t pending() const { return queue_.size() - tombstones_; }
   // Records held by the future-event set: pending() plus cancelled events not yet dropped. Kept
   // within about 2 * pending() + 1024; exposed so tests can check that bound.
   std::size_t queued() const { return queue_.size(); }
@@ -121,7 +121,6 @@ class Engine {
   FunctionRunner function_runner_{*this};
   Time now_ = Time::zero();
   std::uint64_t processed_ = 0;
-  std::size_t live_ = 0;
   std::size_t tombstones_ = 0;
   bool stop_requested_ = false;
   bool running_ = false;
@@ -139,7 +138,6 @@ inline EventId Engine::schedule_at(Time at, Priority p, EventHandler* handler, s
   free_head_ = s.next_free;
   s.handler = handler;
   s.tag = tag;
-  ++live_;
   return EventId{slot, s.generation};
 }
 

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/pod_buffer.h"
 #include "sim/time.h"
 
 namespace sim {
@@ -115,6 +116,8 @@ class EventQueue {
   static constexpr int kBuckets = kDigits * kFanout;  // index = digit * kFanout + value
   static constexpr int kMaskWords = kBuckets / 64;
   static_assert(kMaskWords <= 64, "the summary word needs one bit per mask word");
+  // A split bucket with at most this many entries holds the next kNearSplit pops or fewer.
+  static constexpr std::size_t kNearSplit = 256;
   static constexpr std::uint64_t kCounterMask = (std::uint64_t{1} << 56) - 1;
 
   // Bucket of key k != base_.
@@ -160,8 +163,8 @@ class EventQueue {
   std::uint64_t ready_counter_ = 0;
   std::uint64_t summary_ = 0;                       // bit w set <=> mask_[w] != 0
   std::array<std::uint64_t, kMaskWords> mask_{};    // bit b set <=> buckets_[b] non-empty
-  std::array<std::vector<Record>, kBuckets> buckets_;
-  std::vector<Record> spare_;  // keeps a split bucket's storage for reuse
+  std::array<PodBuffer<Record>, kBuckets> buckets_;
+  PodBuffer<Record> spare_;  // keeps a split bucket's storage for reuse
   std::size_t size_ = 0;
 };
 
@@ -218,6 +221,9 @@ void EventQueue::split_bucket(int b, std::uint64_t new_base, Near& near) {
     // them just now, pushing them straight into digit 0).
     for (const Record& r : spare_) add_ready(r.priority, r.payload);
   } else {
+    // Every entry of the split bucket pops before anything now queued elsewhere, so when the
+    // bucket is small they are all near; otherwise only those landing in digit 0 are.
+    const bool all_near = spare_.size() <= kNearSplit;
     for (const Record& r : spare_) {
       if (r.key == base_) {
         add_ready(r.priority, r.payload);
@@ -226,7 +232,7 @@ void EventQueue::split_bucket(int b, std::uint64_t new_base, Near& near) {
         const int to = bucket_of(r.key);
         buckets_[to].push_back(r);
         mark_nonempty(to);
-        if (to < kFanout) near(r.payload);
+        if (all_near || to < kFanout) near(r.payload);
       }
     }
   }
@@ -249,9 +255,8 @@ std::size_t EventQueue::remove_if(Pred pred) {
     if (bucket.empty()) continue;
     const auto old_size = bucket.size();
     // std::remove_if is stable for the kept elements, which keeps equal-time insertion order.
-    bucket.erase(std::remove_if(bucket.begin(), bucket.end(),
-                                [&](const Record& r) { return pred(r.payload); }),
-                 bucket.end());
+    bucket.truncate(std::remove_if(bucket.begin(), bucket.end(),
+                                   [&](const Record& r) { return pred(r.payload); }));
     removed += old_size - bucket.size();
     if (bucket.empty()) mark_empty(b);
   }

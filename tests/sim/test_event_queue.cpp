@@ -180,6 +180,25 @@ TEST(EventQueue, NearHintNamesQueuedEntriesBeforeTheyPop) {
   EXPECT_GT(hinted_before_pop, 2500);
 }
 
+// In a sparse queue (about 1 ms between entries, so each sits alone in its bucket near the
+// front and never reaches digit 0) the hint still comes before the pop: a split bucket small
+// enough to hold only the next few hundred pops hints all its entries.
+TEST(EventQueue, NearHintComesBeforePopInSparseQueues) {
+  std::mt19937_64 rng(5);
+  EventQueue q;
+  constexpr std::uint32_t kCount = 5000;
+  std::vector<bool> hinted(kCount, false);
+  for (std::uint32_t i = 0; i < kCount; ++i) {
+    q.push(Time{static_cast<std::int64_t>(rng() % 5'000'000'000)}, priority::kNormal, i);
+  }
+  int hinted_before_pop = 0;
+  EventQueue::Entry e;
+  while (q.pop(Time::max(), e, [&](std::uint32_t p) { hinted[p] = true; })) {
+    hinted_before_pop += hinted[e.payload] ? 1 : 0;
+  }
+  EXPECT_GT(hinted_before_pop, 4500);
+}
+
 TEST(EventQueue, RemoveIfKeepsOrderOfTheRest) {
   std::mt19937_64 rng(7);
   EventQueue q;

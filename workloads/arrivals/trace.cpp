@@ -1,96 +1,76 @@
-// Replay of a recorded trace: a CSV file with a header row holding an "arrival_ms" column and,
-// optionally, a "task" column (rows of other tasks are skipped when `task` is set). Arrival
-// times must not decrease. Every problem names the file and the row.
-#include <cmath>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <vector>
+// `trace`: replays a recorded trace (trace_source.h for the file layouts, trace_replay.h for the
+// scaling, splitting and looping). Bad parameters name their JSON path; bad files name the file
+// and row.
+#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "sim/config.h"
 #include "sim/registry.h"
 #include "workloads/arrival.h"
+#include "workloads/trace_replay.h"
+#include "workloads/trace_source.h"
 
 namespace workloads {
 namespace {
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  std::stringstream ss(line);
-  while (std::getline(ss, cell, ',')) {
-    while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
-    while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
-    out.push_back(cell);
+// A parameter that only one format reads must keep its default under the others.
+void only_for(const sim::Params& p, const std::string& format, const std::string& name,
+              const std::string& owner, bool is_default) {
+  if (format != owner && !is_default) {
+    const auto node = p.node(name);
+    throw sim::ConfigError(node.file(), node.path(),
+                           fmt::format("only format '{}' reads '{}' (format is '{}')", owner, name, format));
   }
-  return out;
 }
 
-std::vector<sim::Time> read_trace(const std::string& file, const std::string& task) {
-  std::ifstream in(file);
-  if (!in) throw sim::ConfigError(file, "", "cannot open trace file");
-  std::string line;
-  if (!std::getline(in, line)) throw sim::ConfigError(file, "row 1", "empty trace file (expected a header)");
-  auto header = split_csv_line(line);
-  int time_col = -1, task_col = -1;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == "arrival_ms") time_col = static_cast<int>(i);
-    if (header[i] == "task") task_col = static_cast<int>(i);
+std::unique_ptr<ArrivalProcess> make_trace(const sim::Params& p) {
+  const std::string& file = p.get_string("file");
+  const std::string& format = p.get_string("format");
+  only_for(p, format, "task", "arrival_ms", p.get_string("task").empty());
+  only_for(p, format, "column", "timestamp", p.get_string("column") == "TIMESTAMP");
+  only_for(p, format, "row", "minute_counts", p.get_int("row") == 0);
+  ReplayOptions o;
+  o.time_scale = p.get_double("time_scale");
+  o.rate_scale = p.get_double("rate_scale");
+  o.split_into = p.get_int("split_into");
+  o.split_index = p.get_int("split_index");
+  o.repeat = p.get_bool("repeat");
+  try {
+    if (format == "minute_counts") {
+      return std::make_unique<MinuteCountReplay>(read_minute_count_trace(file, p.get_int("row")), o);
+    }
+    TraceTimes times = format == "timestamp" ? read_timestamp_trace(file, p.get_string("column"))
+                                             : read_arrival_ms_trace(file, p.get_string("task"));
+    return std::make_unique<TimestampReplay>(std::move(times), o);
+  } catch (const std::invalid_argument& e) {
+    // Option checks that span parameters (split_index < split_into, repeat on a one-row trace).
+    const auto node = p.node("split_index");
+    throw sim::ConfigError(node.file(), node.path().substr(0, node.path().rfind('.')),
+                           fmt::format("{} (trace {})", e.what(), file));
   }
-  if (time_col < 0) throw sim::ConfigError(file, "row 1", "header has no 'arrival_ms' column");
-  std::vector<sim::Time> times;
-  int row = 1;
-  while (std::getline(in, line)) {
-    ++row;
-    if (line.empty() || line == "\r") continue;
-    auto cells = split_csv_line(line);
-    if (static_cast<int>(cells.size()) <= std::max(time_col, task_col)) {
-      throw sim::ConfigError(file, fmt::format("row {}", row), "too few columns");
-    }
-    if (!task.empty() && task_col >= 0 && cells[task_col] != task) continue;
-    char* end = nullptr;
-    double ms = std::strtod(cells[time_col].c_str(), &end);
-    if (end == cells[time_col].c_str() || *end != '\0' || !std::isfinite(ms) || ms < 0) {
-      throw sim::ConfigError(file, fmt::format("row {}", row),
-                             fmt::format("arrival_ms '{}' is not a non-negative number", cells[time_col]));
-    }
-    sim::Time t = sim::from_ms(ms);
-    if (!times.empty() && t < times.back()) {
-      throw sim::ConfigError(file, fmt::format("row {}", row), "arrival times must not decrease");
-    }
-    times.push_back(t);
-  }
-  return times;
 }
-
-class TraceArrival final : public ArrivalProcess {
- public:
-  explicit TraceArrival(std::vector<sim::Time> times) : times_(std::move(times)) {}
-  // Trace times are offsets from the start of the run, so `previous` only anchors the first call.
-  sim::Time next(sim::Time previous, sim::Rng&) override {
-    if (index_ == 0) origin_ = previous;
-    if (index_ >= times_.size()) return sim::Time::max();
-    return origin_ + times_[index_++];
-  }
-  double mean_rate_rps() const override {
-    if (times_.size() < 2) return 0;
-    return static_cast<double>(times_.size() - 1) / (times_.back() - times_.front()).to_s();
-  }
-
- private:
-  std::vector<sim::Time> times_;
-  std::size_t index_ = 0;
-  sim::Time origin_;
-};
 
 const sim::Registration<ArrivalProcess> kRegistration{
-    "trace", "replay arrival times from a CSV file (columns arrival_ms and optionally task)",
+    "trace",
+    "replay a recorded trace: arrival_ms CSV, date-time column (Azure LLM 2023) or per-minute "
+    "counts (Azure Functions 2019), with time and rate scaling, a split over tasks, and looping",
     {sim::param_string("file", std::nullopt, "CSV file, relative to the config file"),
-     sim::param_string("task", "", "keep only rows whose task column equals this (empty: all rows)")},
-    [](const sim::Params& p) {
-      return std::make_unique<TraceArrival>(read_trace(p.get_string("file"), p.get_string("task")));
-    }};
+     sim::param_string("format", "arrival_ms",
+                       "arrival_ms: column arrival_ms (and task); timestamp: a date-time column; "
+                       "minute_counts: columns 1..N of per-minute counts, one row per function",
+                       {"arrival_ms", "timestamp", "minute_counts"}),
+     sim::param_string("task", "", "arrival_ms: keep only rows whose task column equals this (empty: all)"),
+     sim::param_string("column", "TIMESTAMP", "timestamp: the date-time column"),
+     sim::param_int("row", 0, "", "minute_counts: the function row (0 = first data row)", 0, 1e12),
+     sim::param_double("time_scale", 1.0, "", "trace offsets are multiplied by this (2 = half as fast)",
+                       1e-9, 1e9),
+     sim::param_double("rate_scale", 1.0, "",
+                       "requests per trace request (minute_counts: per counted invocation)", 0.0, 1e6),
+     sim::param_int("split_into", 1, "", "cut the trace into this many disjoint parts (one per task)", 1, 1e6),
+     sim::param_int("split_index", 0, "", "the part this task replays, 0 .. split_into-1", 0, 1e6),
+     sim::param_bool("repeat", false, "start the trace again after its last request")},
+    make_trace};
 
 }  // namespace
 }  // namespace workloads
