@@ -104,6 +104,7 @@ class PlannerView final : public policies::SystemView {
   sim::Time now() const override { return sim::Time::zero(); }
   const hw::Platform& platform() const override { return platform_; }
   const hw::Profile& profile() const override { return profile_; }
+  const hw::LatencyModel& latency_model() const override { return *latency_; }
   int busy_slots(int) const override { return 0; }
   std::size_t queue_length(int) const override { return 0; }
   sim::Time backlog(int) const override { return sim::Time::zero(); }
@@ -128,6 +129,8 @@ class PlannerView final : public policies::SystemView {
   std::vector<std::string> names_;
   std::vector<workloads::Slo> slo_;
   std::vector<policies::ReadyJob> ready_;
+  std::unique_ptr<hw::LatencyModel> latency_ =
+      hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "bench", "$.latency_model"));
 };
 
 // Views (and so profiles) live until the process ends: the planner caches candidate sets by the
