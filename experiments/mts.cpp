@@ -101,13 +101,13 @@ Config parse_config(const sim::ConfigNode& root) {
   for (const auto& e : root.at("rho").elements()) c.rho.push_back(e.as_double(0, 1));
   if (root.has("grouping")) {
     auto g = root.at("grouping");
-    g.expect_keys({"tasks", "rho", "sharing_groups", "memory_budget_fraction", "objectives", "groupers"});
+    g.expect_keys({"tasks", "rho", "sharing_groups", "activation_budget_fraction", "objectives", "groupers"});
     c.grouping.tasks = static_cast<int>(g.get_int("tasks", 8));
     if (c.grouping.tasks < 1 || c.grouping.tasks > 12) g.at("tasks").fail("must be in 1..12 (exhaustive search)");
     c.grouping.rho = g.get_double("rho", 0.7, 0, 1);
     c.grouping.sharing_groups = static_cast<int>(g.get_int("sharing_groups", 2));
     if (c.grouping.sharing_groups < 1 || c.grouping.sharing_groups > c.grouping.tasks) g.at("sharing_groups").fail("must be in 1..tasks");
-    c.grouping.memory_budget_fraction = g.get_double("memory_budget_fraction", 0.8, 0, 10);
+    c.grouping.activation_budget_fraction = g.get_double("activation_budget_fraction", 0.5, 0, 10);
     if (g.has("objectives")) {
       c.grouping.objectives = string_list(g.at("objectives"));
       for (std::size_t i = 0; i < c.grouping.objectives.size(); ++i)
@@ -191,8 +191,10 @@ std::vector<std::string> run(const Config& c, const std::string& out_dir) {
     graphs::Family f = family(c.arch, c.grouping.tasks, c.grouping.rho, c.grouping.sharing_groups);
     auto gs = ptrs(f);
     graphs::GroupingEvaluator probe(gs, gpu, graphs::Objective::kMakespan, 0);
-    auto all = probe.cost({iota(c.grouping.tasks)});
-    auto budget = static_cast<std::int64_t>(c.grouping.memory_budget_fraction * static_cast<double>(all.memory_bytes));
+    const auto& one = probe.group(iota(c.grouping.tasks));
+    std::int64_t weights = 0;
+    for (const auto& [b, bytes] : one.blocks) weights += bytes;
+    auto budget = weights + static_cast<std::int64_t>(c.grouping.activation_budget_fraction * static_cast<double>(one.activation_bytes));
     for (const auto& obj : c.grouping.objectives) {
       graphs::GroupingEvaluator eval(gs, gpu, obj == "makespan" ? graphs::Objective::kMakespan : graphs::Objective::kMeanLatency, budget);
       for (const auto& name : c.grouping.groupers) {

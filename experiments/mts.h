@@ -9,7 +9,7 @@
 //    "ncnn_dir": "../shared/data/public/ncnn/params",   (relative to the working directory)
 //    "gpus": ["hw-models/graphs/gpus/jetson_agx_orin.json", ...],
 //    "tasks": [2, 4, 8, 16, 32], "rho": [0.5, 0.7, 0.9],
-//    "grouping": {"tasks": 8, "rho": 0.7, "sharing_groups": 2, "memory_budget_fraction": 0.8,
+//    "grouping": {"tasks": 8, "rho": 0.7, "sharing_groups": 2, "activation_budget_fraction": 0.5,
 //                 "objectives": ["mean_latency", "makespan"],
 //                 "groupers": ["exhaustive", "greedy_merge", "size_only", "none"]},
 //    "group_size": {"tasks": 32, "rho": 0.7, "sizes": [1, 2, 4, 8, 16, 32]}}
@@ -29,7 +29,9 @@ struct GroupingConfig {
   int tasks = 8;
   double rho = 0.7;
   int sharing_groups = 2;  // task t shares its banks with tasks t' where t % S == t' % S
-  double memory_budget_fraction = 0.8;  // of the memory of one group of all tasks
+  // Memory budget = every task's weights (each distinct block once; the same for any partition)
+  // + this fraction of the peak activations of one group of all tasks.
+  double activation_budget_fraction = 0.5;
   std::vector<std::string> objectives = {"mean_latency", "makespan"};
   std::vector<std::string> groupers = {"exhaustive", "greedy_merge", "size_only", "none"};
 };

@@ -75,10 +75,10 @@ sim::Time streams_time(const std::vector<const Graph*>& graphs, const GpuCost& g
   return to_time(ns);
 }
 
-GpuCost fit(GpuCost gpu, const std::vector<CalibrationPoint>& points) {
+GpuCost fit(GpuCost gpu, const std::vector<CalibrationPoint>& points, double peak_flops_max) {
   if (points.size() < 2) throw std::invalid_argument("GPU fit needs at least two calibration points");
-  auto fixed_for = [&](double peak, double& err) {
-    GpuCost g = gpu;
+  // For a given peak (and the bandwidth in `g`), the best per-kernel cost is a 1-D least squares.
+  auto fixed_for = [&](GpuCost g, double peak, double& err) {
     g.peak_flops_per_s = peak;
     g.fixed_per_kernel_ns = 0;
     double num = 0, den = 0;
@@ -99,28 +99,48 @@ GpuCost fit(GpuCost gpu, const std::vector<CalibrationPoint>& points) {
     }
     return c;
   };
-  double best_err = 1e300, best_peak = 0;
-  for (double lg = 9; lg <= 15.0001; lg += 0.005) {
-    double err;
-    fixed_for(std::pow(10.0, lg), err);
-    if (err < best_err) best_err = err, best_peak = std::pow(10.0, lg);
+  // Best peak for a given bandwidth: a log grid, then a ternary refinement around the best.
+  auto best_for = [&](GpuCost g, double& peak, double& err) {
+    double top = std::log10(peak_flops_max);
+    err = 1e300;
+    for (double lg = 9; lg <= top + 1e-9; lg += 0.01) {
+      double e;
+      double p = std::min(peak_flops_max, std::pow(10.0, lg));
+      fixed_for(g, p, e);
+      if (e < err) err = e, peak = p;
+    }
+    for (double lo = peak / 1.03, hi = std::min(peak_flops_max, peak * 1.03), it = 0; it < 40; ++it) {
+      double m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3, e1, e2;
+      fixed_for(g, m1, e1);
+      fixed_for(g, m2, e2);
+      if (e1 < e2) hi = m2; else lo = m1;
+      peak = (lo + hi) / 2;
+    }
+    return fixed_for(g, peak, err);
+  };
+  double peak = 0, err = 0;
+  if (gpu.bandwidth_bytes_per_s <= 0) {
+    // Bandwidth unknown: fitted too, on a log grid from 1 GB/s to 10 TB/s.
+    double best_err = 1e300, best_bw = 0;
+    for (double lg = 9; lg <= 13.0001; lg += 0.05) {
+      GpuCost g = gpu;
+      g.bandwidth_bytes_per_s = std::pow(10.0, lg);
+      double p = 0, e = 0;
+      best_for(g, p, e);
+      if (e < best_err) best_err = e, best_bw = g.bandwidth_bytes_per_s;
+    }
+    gpu.bandwidth_bytes_per_s = best_bw;
   }
-  for (double lo = best_peak / 1.02, hi = best_peak * 1.02, it = 0; it < 60; ++it) {  // golden-free ternary refine
-    double m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3, e1, e2;
-    fixed_for(m1, e1);
-    fixed_for(m2, e2);
-    if (e1 < e2) hi = m2; else lo = m1;
-    best_peak = (lo + hi) / 2;
-  }
-  gpu.peak_flops_per_s = best_peak;
-  gpu.fixed_per_kernel_ns = fixed_for(best_peak, best_err);
-  gpu.fit_rms_relative_error = std::sqrt(best_err / static_cast<double>(points.size()));
+  double c = best_for(gpu, peak, err);
+  gpu.peak_flops_per_s = peak;
+  gpu.fixed_per_kernel_ns = c;
+  gpu.fit_rms_relative_error = std::sqrt(err / static_cast<double>(points.size()));
   return gpu;
 }
 
 GpuCost load_gpu(const std::string& path, const std::string& ncnn_dir) {
   sim::ConfigNode root(sim::read_json_file(path), path);
-  root.expect_keys({"name", "notes", "bandwidth_bytes_per_s", "bytes_per_value", "launch_us", "calibration"});
+  root.expect_keys({"name", "notes", "bandwidth_bytes_per_s", "bytes_per_value", "launch_us", "peak_flops_per_s_max", "calibration"});
   GpuCost gpu;
   gpu.name = root.at("name").as_string();
   gpu.provenance["notes"] = root.get_string("notes", "");
@@ -148,8 +168,11 @@ GpuCost load_gpu(const std::string& path, const std::string& ncnn_dir) {
   if (graphs.size() < 2) cal.fail("at least two calibration points are needed to fit the compute rate and the per-kernel cost");
   std::vector<CalibrationPoint> points;
   for (std::size_t i = 0; i < graphs.size(); ++i) points.push_back({&graphs[i], ms[i]});
-  gpu = fit(gpu, points);
-  gpu.provenance["peak_flops_per_s"] = {{"kind", "derived"}, {"source", "fitted to the calibration points"}};
+  double peak_max = root.has("peak_flops_per_s_max") ? fact("peak_flops_per_s_max", 1e9, 1e16) : 1e15;
+  gpu = fit(gpu, points, peak_max);
+  gpu.provenance["peak_flops_per_s"] = {
+      {"kind", "derived"},
+      {"source", fmt::format("fitted to the calibration points{}", root.has("peak_flops_per_s_max") ? ", bounded by peak_flops_per_s_max" : "")}};
   gpu.provenance["fixed_per_kernel_ns"] = {{"kind", "derived"}, {"source", "fitted to the calibration points"}};
   if (gpu.launch_ns > gpu.fixed_per_kernel_ns) gpu.launch_ns = gpu.fixed_per_kernel_ns;
   return gpu;

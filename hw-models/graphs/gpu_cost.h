@@ -11,7 +11,8 @@
 // Parameters per GPU come from a JSON file (hw-models/graphs/gpus/*.json): bandwidth and bytes
 // per value are published facts; peak_flops_per_s and fixed_per_kernel are fitted at load time to
 // published whole-model latencies of models whose ncnn .param layer lists are shipped (least
-// squares on relative error), so every number traces to a source; the fit's residuals are kept.
+// squares on relative error; the compute rate bounded by the published peak when the file gives
+// one), so every number traces to a source; the fit's residuals are kept.
 // launch is the host-side part of the fixed cost (serial even across streams; estimated).
 //
 // Baselines: sequential = the tasks' graphs one after another on one stream; concurrent streams =
@@ -49,9 +50,10 @@ struct CalibrationPoint {
   const Graph* graph = nullptr;  // at the batch of the measurement
   double latency_ms = 0;
 };
-// Least squares (relative error) for peak_flops_per_s and fixed_per_kernel_ns, keeping the other
-// fields of `gpu`. Throws std::invalid_argument with fewer than two points.
-GpuCost fit(GpuCost gpu, const std::vector<CalibrationPoint>& points);
+// Least squares (relative error) for peak_flops_per_s (at most `peak_flops_max`, a published peak
+// when known) and fixed_per_kernel_ns, keeping the other fields of `gpu`. Throws
+// std::invalid_argument with fewer than two points.
+GpuCost fit(GpuCost gpu, const std::vector<CalibrationPoint>& points, double peak_flops_max = 1e15);
 
 // Reads a GPU file; calibration models are read from `ncnn_dir` (the shipped .param files).
 // Errors are sim::ConfigError naming the file and JSON path.

@@ -18,8 +18,10 @@ double max_rel_diff(const std::vector<std::vector<float>>& a, const std::vector<
   double worst = 0;
   for (std::size_t t = 0; t < b.size(); ++t) {
     EXPECT_EQ(a[t].size(), b[t].size());
-    for (std::size_t i = 0; i < b[t].size(); ++i)
+    for (std::size_t i = 0; i < b[t].size(); ++i) {
+      EXPECT_TRUE(std::isfinite(a[t][i]) && std::isfinite(b[t][i]));
       worst = std::max(worst, std::abs(double(a[t][i]) - double(b[t][i])) / (1 + std::abs(double(b[t][i]))));
+    }
   }
   return worst;
 }
