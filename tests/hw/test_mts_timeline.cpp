@@ -28,7 +28,7 @@ hw::Profile profile(const std::vector<std::string>& names) {
   return pr;
 }
 
-hw::Platform platform() {
+hw::Platform two_processors() {
   hw::Platform p;
   p.processors = {{"a", hw::ProcessorKind::kCpu, 1}, {"b", hw::ProcessorKind::kGpu, 1}};
   p.memory_capacity_bytes = 1000000;
@@ -48,29 +48,9 @@ hw::JobSpec job(std::uint64_t id, int model, int variant, int subgraph, int proc
   return s;
 }
 
-struct MtsFixture {
-  hw::Platform plat = platform();
-  hw::Profile prof;
-  std::unique_ptr<hw::LatencyModel> latency =
-      hw::make_latency_model(sim::ConfigNode(sim::Json("profile_table"), "e.json", "$.latency_model"));
-  hw::WeightBlocks blocks;
-  sim::Engine engine;
-  soc_test::Recorder rec;
-  hw::Mts mts;
-  MtsFixture(hw::Profile p, hw::Mts m) : prof(std::move(p)), blocks(prof), mts(std::move(m)) {
-    hw::ExecutionContext c;
-    c.engine = &engine;
-    c.platform = &plat;
-    c.profile = &prof;
-    c.latency = latency.get();
-    c.blocks = &blocks;
-    c.listener = &rec;
-    c.record_intervals = true;
-    mts.bind(c);
-  }
-  void submit_at(double at_ms, hw::JobSpec spec) {
-    engine.schedule_fn(sim::from_ms(at_ms), sim::priority::kNormal, [this, spec] { mts.submit(spec); });
-  }
+struct MtsFixture : soc_test::ModelFixture<hw::Mts> {
+  MtsFixture(hw::Profile p, hw::Mts m) : ModelFixture(two_processors(), std::move(p), std::move(m)) {}
+  hw::Mts& mts = soc;
   const soc_test::Done& find(std::uint64_t id) const {
     for (const auto& d : rec.done)
       if (d.spec.job == id) return d;
