@@ -117,8 +117,8 @@ int cmd_mts_live(const std::vector<std::string>& args) {
              "DRAM copy bandwidth measured {:.1f} GB/s\n",
              cpu.peak_flops_per_s * 1e-9, cpu.fixed_per_kernel_ns * 1e-3, cpu.bandwidth_bytes_per_s * 1e-9,
              100 * cpu.fit_rms_relative_error, copy_bandwidth * 1e-9);
-  fmt::print("{:>5} {:>12} {:>12} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10}\n", "tasks", "seq ms", "mts ms", "speedup",
-             "predicted", "max diff", "seq weights", "mts weights", "netfuse");
+  fmt::print("{:>5} {:>12} {:>12} {:>10} {:>10} {:>10} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "tasks", "seq ms", "mts ms",
+             "speedup", "predicted", "max diff", "seq weights", "(model)", "mts weights", "(model)", "netfuse (m)");
   for (int n : counts) {
     graphs::Family f = graphs::make_family(graphs::uniform_family(arch_of(kind, 1), n, rho));
     std::vector<const graphs::Graph*> gs;
@@ -152,13 +152,18 @@ int cmd_mts_live(const std::vector<std::string>& args) {
     double mts_ms = median_ms(reps, [&] { merged.run(inputs); });
     double pred_seq = graphs::sequential_time(gs, cpu).to_ms(), pred_mts = graphs::graph_time(m.graph, cpu).to_ms();
     std::int64_t netfuse_weights = graphs::memory_of(graphs::netfuse(gs, ids).graph).weights;
-    fmt::print("{:>5} {:>12.3f} {:>12.3f} {:>10.2f} {:>10.2f} {:>10.2e} {:>12} {:>12} {:>10}\n", n, seq_ms, mts_ms, seq_ms / mts_ms,
-               pred_seq / pred_mts, diff, sep_weights, merged.weights_bytes(), netfuse_weights);
+    std::int64_t mts_weights_model = graphs::memory_of(m.graph).weights;
+    std::int64_t seq_weights_model = graphs::separate_memory(gs, false).weights;
+    fmt::print("{:>5} {:>12.3f} {:>12.3f} {:>10.2f} {:>10.2f} {:>10.2e} {:>12} {:>12} {:>12} {:>12} {:>12}\n", n, seq_ms, mts_ms,
+               seq_ms / mts_ms, pred_seq / pred_mts, diff, sep_weights, seq_weights_model, merged.weights_bytes(),
+               mts_weights_model, netfuse_weights);
     out["rows"].push_back({{"tasks", n}, {"sequential_ms_measured", seq_ms}, {"mts_ms_measured", mts_ms},
                            {"speedup_measured", seq_ms / mts_ms}, {"sequential_ms_predicted", pred_seq},
                            {"mts_ms_predicted", pred_mts}, {"speedup_predicted", pred_seq / pred_mts},
                            {"max_abs_output_diff", diff}, {"max_abs_output", magnitude}, {"sequential_weights_bytes_measured", sep_weights},
                            {"mts_weights_bytes_measured", merged.weights_bytes()},
+                           {"sequential_weights_bytes_modelled", seq_weights_model},
+                           {"mts_weights_bytes_modelled", mts_weights_model},
                            {"netfuse_weights_bytes_modelled", netfuse_weights}});
   }
   if (vm.count("out")) std::ofstream(vm["out"].as<std::string>()) << out.dump(2) << "\n";
