@@ -1,6 +1,7 @@
 // The folders depend in one direction:
 //   sim <- workloads <- hw-models <- hw-models/stitching <- policies <- experiments
-// hw-models/import (the profile converters) sits beside hw-models/stitching, and only the CLI's
+// hw-models/graphs (op graphs, the MTS stitcher) is a library under hw-models that includes only
+// sim/ and itself. hw-models/import (the profile converters) sits beside hw-models/stitching, and only the CLI's
 // `profile import` command (experiments/cmd_profile_import.cpp) may include it. This test reads
 // every source file and fails on an include that goes against that direction, and on a policy
 // that includes the engine (policies decide over a read-only view).
@@ -46,6 +47,10 @@ std::string violation(const std::string& from, const std::string& target) {
     return "only the CLI's profile import command may include the converters";
   }
   if (from.rfind("hw-models/stitching/", 0) == 0 && to_import) return "stitching must not include the converters";
+  // hw-models/graphs is its own library that hw-models links: it may include only sim/ and itself.
+  if (from.rfind("hw-models/graphs/", 0) == 0 && target.rfind("sim/", 0) != 0 && target.rfind("hw-models/graphs/", 0) != 0) {
+    return "hw-models/graphs may include only sim/ and itself";
+  }
   if (from_import && target.rfind("hw-models/stitching/", 0) == 0) return "the converters must not include stitching";
   if (from.rfind("policies/", 0) == 0 &&
       (target.rfind("sim/engine", 0) == 0 || target.rfind("sim/event_queue", 0) == 0)) {
@@ -100,4 +105,8 @@ TEST(Layering, DetectorSeesViolations) {
   EXPECT_EQ(violation("experiments/cmd_profile_import.cpp", "hw-models/import/profile_import.h"), "");
   EXPECT_EQ(violation("policies/planning.cpp", "hw-models/stitching/space.h"), "");
   EXPECT_EQ(violation("hw-models/stitching/space.cpp", "hw-models/profile.h"), "");
+  EXPECT_NE(violation("hw-models/graphs/stitch.cpp", "hw-models/weight_blocks.h"), "");
+  EXPECT_NE(violation("hw-models/graphs/stitch.cpp", "workloads/task.h"), "");
+  EXPECT_EQ(violation("hw-models/graphs/stitch.cpp", "hw-models/graphs/op_graph.h"), "");
+  EXPECT_EQ(violation("hw-models/execution_models/mts.cpp", "hw-models/graphs/gpu_cost.h"), "");
 }

@@ -119,6 +119,9 @@ bool Soc::start(int p, std::uint32_t id) {
   sim::Rng rng = sim::Rng::stream(ctx_.seed, latency_stream_hash_, s.rng_stream);
   const LatencyDist* dist = ctx_.profile->latency(s.model, s.variant, s.subgraph, processor_map_[static_cast<std::size_t>(p)]);
   sim::Time exec = ctx_.latency->sample(*dist, rng);
+  if (s.batch > 1 && batch_scale_) {
+    exec = sim::Time{static_cast<std::int64_t>(std::llround(static_cast<double>(exec.ns) * batch_scale_(s.batch)))};
+  }
   const auto& cache = ctx_.platform->cache;
   if (cache && !cache->inert()) {
     sim::Time& last_end = block_last_end_[block];

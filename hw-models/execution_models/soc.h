@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include "hw-models/execution_model.h"
@@ -35,6 +36,9 @@ class Soc final : public ExecutionModel, public sim::EventHandler {
   ExecutionStats stats(sim::Time end) const override;
 
   const MemoryPool& memory() const { return memory_; }
+  // A job serving `batch` > 1 requests (a merged graph) executes for its drawn time times
+  // scale(batch); unset: as one request. Set before the first submit (the `mts` model does).
+  void set_batch_scale(std::function<double(std::uint32_t)> scale) { batch_scale_ = std::move(scale); }
   std::uint64_t jobs_started() const { return jobs_started_; }
 
   void on_event(std::uint64_t tag) override;
@@ -73,6 +77,7 @@ class Soc final : public ExecutionModel, public sim::EventHandler {
   bool blocked_ = false;            // some queue head waits for memory
   std::vector<BusyInterval> intervals_;
   std::uint64_t jobs_started_ = 0;
+  std::function<double(std::uint32_t)> batch_scale_;
   // Per weight block: when its latest execution ends (Time::max(): never ran), for the cache model.
   std::vector<sim::Time> block_last_end_;
 };

@@ -1,5 +1,5 @@
-// A `soc` execution model bound to its own engine, platform and profile, recording completions:
-// for tests that work out timelines by hand.
+// An execution model (by default `soc`) bound to its own engine, platform and profile, recording
+// completions: for tests that work out timelines by hand.
 #pragma once
 
 #include <functional>
@@ -23,7 +23,8 @@ struct Recorder : hw::ExecutionListener {
   void on_job_finished(const hw::JobSpec& s, const hw::JobTiming& t) override { done.push_back({s, t}); }
 };
 
-struct SocFixture {
+template <class Model>
+struct ModelFixture {
   hw::Platform platform;
   hw::Profile profile;
   std::unique_ptr<hw::LatencyModel> latency =
@@ -31,11 +32,13 @@ struct SocFixture {
   hw::WeightBlocks blocks;
   sim::Engine engine;
   Recorder rec;
-  hw::Soc soc;
+  Model soc;  // the model under test (named for the first user)
 
-  // `edit_blocks` may share weight blocks before the SoC is bound.
-  SocFixture(hw::Platform p, hw::Profile pr, const std::function<void(hw::WeightBlocks&)>& edit_blocks = {})
-      : platform(std::move(p)), profile(std::move(pr)), blocks(profile) {
+  // `edit_blocks` may share weight blocks before the model is bound.
+  ModelFixture(hw::Platform p, hw::Profile pr, const std::function<void(hw::WeightBlocks&)>& edit_blocks = {})
+      : ModelFixture(std::move(p), std::move(pr), Model{}, edit_blocks) {}
+  ModelFixture(hw::Platform p, hw::Profile pr, Model model, const std::function<void(hw::WeightBlocks&)>& edit_blocks = {})
+      : platform(std::move(p)), profile(std::move(pr)), blocks(profile), soc(std::move(model)) {
     if (edit_blocks) edit_blocks(blocks);
     hw::ExecutionContext c;
     c.engine = &engine;
@@ -56,5 +59,7 @@ struct SocFixture {
     return out;
   }
 };
+
+using SocFixture = ModelFixture<hw::Soc>;
 
 }  // namespace soc_test
