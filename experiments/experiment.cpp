@@ -68,6 +68,9 @@ const std::vector<sim::ParamSpec>& experiment_params() {
                         "conversion cost at a boundary between subgraphs of different precision, where the profile has none", 0.0),
       sim::param_json("tasks", sim::Json(), "list of tasks: name, model, variant, slo, arrival, max_requests, start"),
       sim::param_json("slo_changes", sim::Json::array(), "list of {at, task, latency_ms, min_accuracy}"),
+      sim::param_json("arrival_sets", sim::Json::array(),
+                      "list of {name, tasks, arrival, gated, draw, max_sets, start}: tasks whose requests arrive together "
+                      "(tasks in a set have no arrival of their own)"),
       sim::param_json("outputs", sim::Json::object(), "{trace, trace_max_requests, intervals, sinks}"),
   };
   return specs;
@@ -165,13 +168,63 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     t.slo = workloads::read_slo(tn.at("slo"));
     t.max_requests = tn.get_int("max_requests", 0);
     if (t.max_requests < 0) tn.at("max_requests").fail("must not be negative");
-    t.arrival_node = tn.at("arrival");
     sim::Json arrival_resolved;
-    t.rate_rps = workloads::make_arrival(t.arrival_node, base_dir, &arrival_resolved)->mean_rate_rps();
+    if (tn.has("arrival")) {
+      t.arrival_node = tn.at("arrival");
+      t.rate_rps = workloads::make_arrival(t.arrival_node, base_dir, &arrival_resolved)->mean_rate_rps();
+    }
     resolved["tasks"].push_back({{"name", t.name}, {"model", t.model_name}, {"variant", vname},
                                  {"slo", workloads::to_json(t.slo)}, {"arrival", arrival_resolved},
                                  {"max_requests", t.max_requests}, {"start", fmt::format("{}ns", t.start.ns)}});
+    if (arrival_resolved.is_null()) resolved["tasks"].back().erase("arrival");
     e.tasks.push_back(std::move(t));
+  }
+
+  auto sets = top.node("arrival_sets");
+  resolved["arrival_sets"] = sim::Json::array();
+  for (const auto& sn : sets.elements()) {
+    sn.expect_keys({"name", "tasks", "arrival", "gated", "draw", "max_sets", "start"});
+    ArrivalSetConfig a;
+    a.name = sn.at("name").as_string();
+    auto index = static_cast<int>(e.arrival_sets.size());
+    for (const auto& tn : sn.at("tasks").elements()) {
+      std::string name = tn.as_string();
+      int t = -1;
+      for (std::size_t i = 0; i < e.tasks.size(); ++i)
+        if (e.tasks[i].name == name) t = static_cast<int>(i);
+      if (t < 0) tn.fail(fmt::format("unknown task '{}'", name));
+      auto& task = e.tasks[static_cast<std::size_t>(t)];
+      if (task.set >= 0 && task.set != index) tn.fail(fmt::format("task '{}' is already in another arrival set", name));
+      if (!task.arrival_node.json().is_null()) tn.fail(fmt::format("task '{}' has an arrival of its own", name));
+      task.set = index;
+      a.tasks.push_back(t);
+    }
+    if (a.tasks.empty()) sn.at("tasks").fail("an arrival set needs at least one task");
+    a.gated = sn.has("gated") && sn.at("gated").as_bool();
+    a.draw = static_cast<int>(sn.get_int("draw", 0));
+    if (a.draw < 0) sn.at("draw").fail("must not be negative");
+    a.max_sets = sn.get_int("max_sets", 0);
+    if (a.max_sets < 0) sn.at("max_sets").fail("must not be negative");
+    a.start = sn.has("start") ? sn.at("start").as_duration("s") : sim::Time::zero();
+    sim::Json set_resolved = {{"name", a.name}, {"gated", a.gated}, {"draw", a.draw}, {"max_sets", a.max_sets},
+                              {"start", fmt::format("{}ns", a.start.ns)}, {"tasks", sn.at("tasks").json()}};
+    if (sn.has("arrival")) {
+      a.has_arrival = true;
+      a.arrival_node = sn.at("arrival");
+      sim::Json arrival_resolved;
+      double rate = workloads::make_arrival(a.arrival_node, base_dir, &arrival_resolved)->mean_rate_rps();
+      for (int t : a.tasks) e.tasks[static_cast<std::size_t>(t)].rate_rps = rate;
+      set_resolved["arrival"] = arrival_resolved;
+    } else if (!a.gated) {
+      sn.fail("a set without an arrival process must be gated (it arrives whenever all is idle)");
+    }
+    resolved["arrival_sets"].push_back(set_resolved);
+    e.arrival_sets.push_back(std::move(a));
+  }
+  for (std::size_t i = 0; i < e.tasks.size(); ++i) {
+    if (e.tasks[i].set < 0 && e.tasks[i].arrival_node.json().is_null()) {
+      tasks.elements()[i].fail("a task needs an arrival, or a place in an arrival set");
+    }
   }
 
   // A memory budget as a share of the tasks' model zoos (every variant of every subgraph)

@@ -100,7 +100,9 @@ sim::Json make_summary(const Experiment& e, const RunResult& r) {
                  {"loads", r.loads},
                  {"hits", r.hits},
                  {"evictions", r.evictions},
-                 {"preloaded_bytes", r.preloaded_bytes}};
+                 {"preloaded_bytes", r.preloaded_bytes},
+                 {"peak_demand_bytes", r.peak_demand_bytes},
+                 {"swap_bytes", r.swap_bytes}};
   return s;
 }
 

@@ -9,12 +9,13 @@ static constexpr sim::Priority kSloChangePriority = sim::priority::kFirst;
 
 class Simulation::ArrivalHandler final : public sim::EventHandler {
  public:
-  ArrivalHandler(Simulation& s, int task) : sim_(s), task_(task) {}
-  void on_event(std::uint64_t) override { sim_.on_arrival(task_); }
+  ArrivalHandler(Simulation& s, int task, bool set = false) : sim_(s), task_(task), set_(set) {}
+  void on_event(std::uint64_t) override { set_ ? sim_.on_set_arrival(task_) : sim_.on_arrival(task_); }
 
  private:
   Simulation& sim_;
   int task_;
+  bool set_;
 };
 
 Simulation::Simulation(const Experiment& experiment) : exp_(experiment) {
@@ -29,12 +30,30 @@ Simulation::~Simulation() = default;
 
 RunResult Simulation::run() {
   for (std::size_t t = 0; t < exp_.tasks.size(); ++t) {
-    arrivals_.push_back(workloads::make_arrival(exp_.tasks[t].arrival_node, exp_.base_dir));
+    bool in_set = exp_.tasks[t].set >= 0;
+    arrivals_.push_back(in_set ? nullptr : workloads::make_arrival(exp_.tasks[t].arrival_node, exp_.base_dir));
     arrival_rngs_.push_back(sim::Rng::stream(exp_.seed, "tasks/" + exp_.tasks[t].name + "/arrival"));
     arrival_handlers_.push_back(std::make_unique<ArrivalHandler>(*this, static_cast<int>(t)));
     arrived_.push_back(0);
+    if (in_set) continue;  // arrives with its set
     sim::Time first = arrivals_[t]->next(exp_.tasks[t].start, arrival_rngs_[t]);
     if (first < exp_.duration) engine_.schedule_at(first, kArrivalPriority, arrival_handlers_[t].get(), 0);
+  }
+  for (std::size_t s = 0; s < exp_.arrival_sets.size(); ++s) {
+    const ArrivalSetConfig& a = exp_.arrival_sets[s];
+    SetState st;
+    if (a.has_arrival) st.arrival = workloads::make_arrival(a.arrival_node, exp_.base_dir);
+    st.rng = sim::Rng::stream(exp_.seed, "sets/" + a.name + "/arrival");
+    st.draw_rng = sim::Rng::stream(exp_.seed, "sets/" + a.name + "/draw");
+    sets_.push_back(std::move(st));
+    set_handlers_.push_back(std::make_unique<ArrivalHandler>(*this, static_cast<int>(s), true));
+  }
+  if (!sets_.empty()) flow_->set_idle_callback([this] { on_idle(); });
+  for (std::size_t s = 0; s < sets_.size(); ++s) {
+    const ArrivalSetConfig& a = exp_.arrival_sets[s];
+    // A set's first arrival: at its start when it has no process, else the process's first draw.
+    sim::Time first = sets_[s].arrival ? sets_[s].arrival->next(a.start, sets_[s].rng) : a.start;
+    if (first < exp_.duration) engine_.schedule_at(first, kArrivalPriority, set_handlers_[s].get(), 0);
   }
   // A change at or after the end of arrivals affects no request; scheduling it would only stretch
   // the run's end (and dilute its throughput) to an instant where nothing happens.
@@ -58,6 +77,48 @@ void Simulation::on_arrival(int task) {
     if (next < exp_.duration) engine_.schedule_at(next, kArrivalPriority, arrival_handlers_[t].get(), 0);
   }
   flow_->arrive(task, now);
+}
+
+void Simulation::on_set_arrival(int set) {
+  auto s = static_cast<std::size_t>(set);
+  const ArrivalSetConfig& a = exp_.arrival_sets[s];
+  SetState& st = sets_[s];
+  sim::Time now = engine_.now();
+  ++st.arrived;
+  bool more = a.max_sets == 0 || st.arrived < a.max_sets;
+  if (more) {
+    if (a.gated) {
+      st.waiting_for_idle = true;
+    } else {
+      sim::Time next = st.arrival->next(now, st.rng);
+      if (next < exp_.duration) engine_.schedule_at(next, kArrivalPriority, set_handlers_[s].get(), 0);
+    }
+  }
+  if (a.draw == 0) {
+    for (int t : a.tasks) {
+      ++arrived_[static_cast<std::size_t>(t)];
+      flow_->arrive(t, now);
+    }
+  } else {
+    for (int k = 0; k < a.draw; ++k) {
+      int t = a.tasks[static_cast<std::size_t>(st.draw_rng.below(a.tasks.size()))];
+      ++arrived_[static_cast<std::size_t>(t)];
+      flow_->arrive(t, now);
+    }
+  }
+}
+
+void Simulation::on_idle() {
+  // Called from a completion: the next gated set arrives at this instant (after its arrival
+  // process's gap, when it has one), as an event of its own.
+  sim::Time now = engine_.now();
+  for (std::size_t s = 0; s < sets_.size(); ++s) {
+    SetState& st = sets_[s];
+    if (!st.waiting_for_idle) continue;
+    st.waiting_for_idle = false;
+    sim::Time next = st.arrival ? st.arrival->next(now, st.rng) : now;
+    if (next < exp_.duration) engine_.schedule_at(next, kArrivalPriority, set_handlers_[s].get(), 0);
+  }
 }
 
 }  // namespace experiments
