@@ -11,19 +11,13 @@
 #include "hw-models/latency_model.h"
 #include "hw-models/weight_blocks.h"
 #include "sim/engine.h"
+#include "tests/hw/soc_fixture.h"
 
 namespace {
 
 constexpr std::int64_t kMB = 1000000;
 
-struct Done {
-  hw::JobSpec spec;
-  hw::JobTiming timing;
-};
-struct Recorder : hw::ExecutionListener {
-  std::vector<Done> done;
-  void on_job_finished(const hw::JobSpec& s, const hw::JobTiming& t) override { done.push_back({s, t}); }
-};
+using soc_test::Recorder;  // records completions (soc_fixture.h)
 
 struct NetSpec {
   std::string name;
