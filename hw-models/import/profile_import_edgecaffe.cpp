@@ -46,7 +46,7 @@ void fill_unprofiled(ModelProfile& m, const sim::Json& y, const std::string& fil
     auto it = yaml_of.find(csv);
     if (it == yaml_of.end()) continue;
     std::string other_file = (dir / (it->second + ".yaml")).string();
-    sim::Json other = sources::read_simple_yaml(other_file);
+    sim::Json other = sources::read_yaml(other_file);
     std::map<int, double> bytes;
     for (const char* key : {"conv-layers", "fc-layers"})
       if (other.contains(key) && other[key].is_array())
@@ -125,7 +125,7 @@ Profile import_edgecaffe(const std::string& data_dir, Report& report) {
   for (const auto& f : nets) {
     std::string file = f.string();
     std::string rel = "networks/" + f.filename().string();
-    sim::Json y = sources::read_simple_yaml(file);
+    sim::Json y = sources::read_yaml(file);
     std::string net = f.stem().string();
     std::vector<sim::Json> layers;
     for (const char* key : {"conv-layers", "fc-layers"})
