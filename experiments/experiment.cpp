@@ -9,6 +9,7 @@
 #include "policies/preloader.h"
 #include "sim/registry.h"
 #include "sim/table.h"
+#include "workloads/edgecaffe_arrivals.h"
 
 namespace experiments {
 namespace fs = std::filesystem;
@@ -183,7 +184,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   auto sets = top.node("arrival_sets");
   resolved["arrival_sets"] = sim::Json::array();
   for (const auto& sn : sets.elements()) {
-    sn.expect_keys({"name", "tasks", "arrival", "gated", "draw", "max_sets", "start"});
+    sn.expect_keys({"name", "tasks", "arrival", "gated", "draw", "max_sets", "start", "replay"});
     ArrivalSetConfig a;
     a.name = sn.at("name").as_string();
     auto index = static_cast<int>(e.arrival_sets.size());
@@ -208,7 +209,27 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     a.start = sn.has("start") ? sn.at("start").as_duration("s") : sim::Time::zero();
     sim::Json set_resolved = {{"name", a.name}, {"gated", a.gated}, {"draw", a.draw}, {"max_sets", a.max_sets},
                               {"start", fmt::format("{}ns", a.start.ns)}, {"tasks", sn.at("tasks").json()}};
-    if (sn.has("arrival")) {
+    if (sn.has("replay")) {
+      if (sn.has("arrival") || a.draw > 0) sn.at("replay").fail("a replayed set takes neither 'arrival' nor 'draw'");
+      std::string list = sn.at("replay").as_string();
+      std::string path = std::filesystem::path(list).is_absolute() ? list : (std::filesystem::path(base_dir) / list).string();
+      for (const auto& entry : workloads::read_edgecaffe_arrivals(path)) {
+        ArrivalSetConfig::Listed listed{entry.gap, {}};
+        for (const auto& net : entry.networks) {
+          int found = -1;
+          for (int t : a.tasks)
+            if (e.tasks[static_cast<std::size_t>(t)].model_name == net) found = t;
+          if (found < 0) {
+            throw sim::ConfigError(path, fmt::format("line {}", entry.line),
+                                   fmt::format("network '{}' is not the model of any task of arrival set '{}'", net, a.name));
+          }
+          listed.tasks.push_back(found);
+        }
+        a.replay.push_back(std::move(listed));
+      }
+      if (a.replay.empty()) sn.at("replay").fail("the arrival list is empty");
+      set_resolved["replay"] = path;
+    } else if (sn.has("arrival")) {
       a.has_arrival = true;
       a.arrival_node = sn.at("arrival");
       sim::Json arrival_resolved;
@@ -216,7 +237,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
       for (int t : a.tasks) e.tasks[static_cast<std::size_t>(t)].rate_rps = rate;
       set_resolved["arrival"] = arrival_resolved;
     } else if (!a.gated) {
-      sn.fail("a set without an arrival process must be gated (it arrives whenever all is idle)");
+      sn.fail("a set without an arrival process or a replayed list must be gated (it arrives whenever all is idle)");
     }
     resolved["arrival_sets"].push_back(set_resolved);
     e.arrival_sets.push_back(std::move(a));

@@ -51,6 +51,14 @@ struct ArrivalSetConfig {
   int draw = 0;                   // > 0: each arrival draws this many tasks (with replacement) from `tasks`
   std::int64_t max_sets = 0;      // 0: unlimited within the duration
   sim::Time start;
+  // Verbatim replay of an EdgeCaffe arrival list (workloads/edgecaffe_arrivals.h): per arrival,
+  // the gap since the previous one and the tasks (indices) that arrive. Non-empty replaces
+  // `arrival` and `draw`; a gated replay waits for the gap and for an idle system.
+  struct Listed {
+    sim::Time gap;
+    std::vector<int> tasks;
+  };
+  std::vector<Listed> replay;
 };
 
 struct OutputConfig {

@@ -1,5 +1,7 @@
 #include "experiments/simulation.h"
 
+#include <algorithm>
+
 namespace experiments {
 
 // Arrival events are ordered after job completions at the same instant (hw::kJobFinishPriority);
@@ -52,7 +54,9 @@ RunResult Simulation::run() {
   for (std::size_t s = 0; s < sets_.size(); ++s) {
     const ArrivalSetConfig& a = exp_.arrival_sets[s];
     // A set's first arrival: at its start when it has no process, else the process's first draw.
-    sim::Time first = sets_[s].arrival ? sets_[s].arrival->next(a.start, sets_[s].rng) : a.start;
+    sim::Time first = sets_[s].arrival  ? sets_[s].arrival->next(a.start, sets_[s].rng)
+                      : a.replay.empty() ? a.start
+                                         : a.start + a.replay.front().gap;
     if (first < exp_.duration) engine_.schedule_at(first, kArrivalPriority, set_handlers_[s].get(), 0);
   }
   // A change at or after the end of arrivals affects no request; scheduling it would only stretch
@@ -84,17 +88,25 @@ void Simulation::on_set_arrival(int set) {
   const ArrivalSetConfig& a = exp_.arrival_sets[s];
   SetState& st = sets_[s];
   sim::Time now = engine_.now();
+  std::size_t index = static_cast<std::size_t>(st.arrived);
   ++st.arrived;
-  bool more = a.max_sets == 0 || st.arrived < a.max_sets;
+  st.last = now;
+  bool more = (a.max_sets == 0 || st.arrived < a.max_sets) &&
+              (a.replay.empty() || static_cast<std::size_t>(st.arrived) < a.replay.size());
   if (more) {
     if (a.gated) {
       st.waiting_for_idle = true;
     } else {
-      sim::Time next = st.arrival->next(now, st.rng);
+      sim::Time next = a.replay.empty() ? st.arrival->next(now, st.rng) : now + a.replay[index + 1].gap;
       if (next < exp_.duration) engine_.schedule_at(next, kArrivalPriority, set_handlers_[s].get(), 0);
     }
   }
-  if (a.draw == 0) {
+  if (!a.replay.empty()) {
+    for (int t : a.replay[index].tasks) {
+      ++arrived_[static_cast<std::size_t>(t)];
+      flow_->arrive(t, now);
+    }
+  } else if (a.draw == 0) {
     for (int t : a.tasks) {
       ++arrived_[static_cast<std::size_t>(t)];
       flow_->arrive(t, now);
@@ -116,7 +128,11 @@ void Simulation::on_idle() {
     SetState& st = sets_[s];
     if (!st.waiting_for_idle) continue;
     st.waiting_for_idle = false;
-    sim::Time next = st.arrival ? st.arrival->next(now, st.rng) : now;
+    const ArrivalSetConfig& a = exp_.arrival_sets[s];
+    // EdgeCaffe's batch rule for a replayed list: idle, and the listed gap since the last arrival.
+    sim::Time next = st.arrival         ? st.arrival->next(now, st.rng)
+                     : a.replay.empty() ? now
+                                        : std::max(now, st.last + a.replay[static_cast<std::size_t>(st.arrived)].gap);
     if (next < exp_.duration) engine_.schedule_at(next, kArrivalPriority, set_handlers_[s].get(), 0);
   }
 }

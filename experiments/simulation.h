@@ -47,6 +47,7 @@ class Simulation final {
     sim::Rng rng, draw_rng;
     std::int64_t arrived = 0;
     bool waiting_for_idle = false;
+    sim::Time last;  // time of the latest arrival (replayed lists count gaps from it)
   };
   std::vector<SetState> sets_;
   std::vector<std::unique_ptr<ArrivalHandler>> set_handlers_;
