@@ -139,8 +139,9 @@ Profile import_edgecaffe(const std::string& data_dir, Report& report) {
     m.subgraph_count = 1;
     ZooVariant v;
     v.name = "dense_fp32";
-    v.accuracy = 0;
-    v.accuracy_provenance = eprov("estimated", "", "no accuracy in the source; 0 is a placeholder");
+    v.accuracy = 0;  // read only with the provenance below
+    v.accuracy_provenance = eprov("not applicable", "",
+                                  "the source measures time and memory only; Masa's metric is response time");
     m.variants.push_back(v);
     auto cit = csv_name.find(net);
     std::string in_csv = cit != csv_name.end() ? cit->second : net;
@@ -194,7 +195,7 @@ Profile import_edgecaffe(const std::string& data_dir, Report& report) {
     m.memory.push_back(u);
     LatencyDist whole;
     whole.mean_ms = exec_total;
-    whole.provenance = eprov(measured ? "derived" : "estimated", rel, "sum of the per-layer execution means (layer-wise execution)");
+    whole.provenance = eprov("derived", rel, "sum of the per-layer execution means (layer-wise execution)");
     m.latency.push_back(whole);
     ModelRun run;
     run.latency = whole;
