@@ -265,20 +265,21 @@ void Layerwise::build(std::uint32_t n) {
     if (now != proc.set_time_ns) {
       proc.set_time_ns = now;
       proc.set_first_net = n;
+      proc.set_nets.clear();
       ++proc.set_id;
     }
     net.set = proc.set_id;
     const Net& first = nets_[proc.set_first_net];
     if (n != proc.set_first_net) {
-      const Net& prev = nets_[n - 1];
+      const Net& prev = nets_[proc.set_nets.back()];
       // Conv loads chain over the set; conv executions run network after network.
       depend(prev.conv_load_last, net.conv_load_first);
       depend(prev.conv_exec_last, net.conv_exec_first);
       // FC loads after the latest FC loads of the set (frugal: and after its FC executions).
       std::int64_t fc_load = -1, fc_exec = -1;
-      for (std::uint32_t k = n; k-- > proc.set_first_net;) {
-        if (fc_load < 0) fc_load = nets_[k].fc_load_last;
-        if (fc_exec < 0) fc_exec = nets_[k].fc_exec_last;
+      for (auto k = proc.set_nets.rbegin(); k != proc.set_nets.rend(); ++k) {
+        if (fc_load < 0) fc_load = nets_[*k].fc_load_last;
+        if (fc_exec < 0) fc_exec = nets_[*k].fc_exec_last;
       }
       if (net.fc_load_first >= 0 && fc_load >= 0) depend(static_cast<std::uint32_t>(fc_load), static_cast<std::uint32_t>(net.fc_load_first));
       if (opt_.mode == Mode::kDeepEyeFrugal && net.fc_load_first >= 0 && fc_exec >= 0)
@@ -286,6 +287,7 @@ void Layerwise::build(std::uint32_t n) {
     }
     // Every conv weight of the set is loaded before its first conv executes.
     if (first.conv_exec_first != first.first_step) depend(net.conv_load_last, first.conv_exec_first);
+    proc.set_nets.push_back(n);
   }
   for (std::uint32_t s = net.first_step; s <= net.last_step; ++s)
     if (steps_[s].waiting == 0) make_ready(s);

@@ -154,6 +154,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
     std::vector<Pool> pools;
     std::int64_t last_chain_step = -1;  // linear/bulk: last step of the latest network
     std::uint32_t set_first_net = 0;    // deepeye: first network of the current arrival set
+    std::vector<std::uint32_t> set_nets;  // deepeye: the current set's networks on this processor
     std::int64_t set_time_ns = -1;
     std::uint32_t set_id = 0;
     int unstarted = 0;  // networks whose INIT has not started
