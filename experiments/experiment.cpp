@@ -9,6 +9,7 @@
 #include "policies/preloader.h"
 #include "sim/registry.h"
 #include "sim/table.h"
+#include "workloads/edgecaffe_arrivals.h"
 
 namespace experiments {
 namespace fs = std::filesystem;
@@ -68,6 +69,9 @@ const std::vector<sim::ParamSpec>& experiment_params() {
                         "conversion cost at a boundary between subgraphs of different precision, where the profile has none", 0.0),
       sim::param_json("tasks", sim::Json(), "list of tasks: name, model, variant, slo, arrival, max_requests, start"),
       sim::param_json("slo_changes", sim::Json::array(), "list of {at, task, latency_ms, min_accuracy}"),
+      sim::param_json("arrival_sets", sim::Json::array(),
+                      "list of {name, tasks, arrival, gated, draw, max_sets, start}: tasks whose requests arrive together "
+                      "(tasks in a set have no arrival of their own)"),
       sim::param_json("outputs", sim::Json::object(), "{trace, trace_max_requests, intervals, sinks, decisions (record why each job went where), decisions_max_rows}"),
   };
   return specs;
@@ -165,13 +169,83 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     t.slo = workloads::read_slo(tn.at("slo"));
     t.max_requests = tn.get_int("max_requests", 0);
     if (t.max_requests < 0) tn.at("max_requests").fail("must not be negative");
-    t.arrival_node = tn.at("arrival");
     sim::Json arrival_resolved;
-    t.rate_rps = workloads::make_arrival(t.arrival_node, base_dir, &arrival_resolved)->mean_rate_rps();
+    if (tn.has("arrival")) {
+      t.arrival_node = tn.at("arrival");
+      t.rate_rps = workloads::make_arrival(t.arrival_node, base_dir, &arrival_resolved)->mean_rate_rps();
+    }
     resolved["tasks"].push_back({{"name", t.name}, {"model", t.model_name}, {"variant", vname},
                                  {"slo", workloads::to_json(t.slo)}, {"arrival", arrival_resolved},
                                  {"max_requests", t.max_requests}, {"start", fmt::format("{}ns", t.start.ns)}});
+    if (arrival_resolved.is_null()) resolved["tasks"].back().erase("arrival");
     e.tasks.push_back(std::move(t));
+  }
+
+  auto sets = top.node("arrival_sets");
+  resolved["arrival_sets"] = sim::Json::array();
+  for (const auto& sn : sets.elements()) {
+    sn.expect_keys({"name", "tasks", "arrival", "gated", "draw", "max_sets", "start", "replay"});
+    ArrivalSetConfig a;
+    a.name = sn.at("name").as_string();
+    auto index = static_cast<int>(e.arrival_sets.size());
+    for (const auto& tn : sn.at("tasks").elements()) {
+      std::string name = tn.as_string();
+      int t = -1;
+      for (std::size_t i = 0; i < e.tasks.size(); ++i)
+        if (e.tasks[i].name == name) t = static_cast<int>(i);
+      if (t < 0) tn.fail(fmt::format("unknown task '{}'", name));
+      auto& task = e.tasks[static_cast<std::size_t>(t)];
+      if (task.set >= 0 && task.set != index) tn.fail(fmt::format("task '{}' is already in another arrival set", name));
+      if (!task.arrival_node.json().is_null()) tn.fail(fmt::format("task '{}' has an arrival of its own", name));
+      task.set = index;
+      a.tasks.push_back(t);
+    }
+    if (a.tasks.empty()) sn.at("tasks").fail("an arrival set needs at least one task");
+    a.gated = sn.has("gated") && sn.at("gated").as_bool();
+    a.draw = static_cast<int>(sn.get_int("draw", 0));
+    if (a.draw < 0) sn.at("draw").fail("must not be negative");
+    a.max_sets = sn.get_int("max_sets", 0);
+    if (a.max_sets < 0) sn.at("max_sets").fail("must not be negative");
+    a.start = sn.has("start") ? sn.at("start").as_duration("s") : sim::Time::zero();
+    sim::Json set_resolved = {{"name", a.name}, {"gated", a.gated}, {"draw", a.draw}, {"max_sets", a.max_sets},
+                              {"start", fmt::format("{}ns", a.start.ns)}, {"tasks", sn.at("tasks").json()}};
+    if (sn.has("replay")) {
+      if (sn.has("arrival") || a.draw > 0) sn.at("replay").fail("a replayed set takes neither 'arrival' nor 'draw'");
+      std::string list = sn.at("replay").as_string();
+      std::string path = std::filesystem::path(list).is_absolute() ? list : (std::filesystem::path(base_dir) / list).string();
+      for (const auto& entry : workloads::read_edgecaffe_arrivals(path)) {
+        ArrivalSetConfig::Listed listed{entry.gap, {}};
+        for (const auto& net : entry.networks) {
+          int found = -1;
+          for (int t : a.tasks)
+            if (e.tasks[static_cast<std::size_t>(t)].model_name == net) found = t;
+          if (found < 0) {
+            throw sim::ConfigError(path, fmt::format("line {}", entry.line),
+                                   fmt::format("network '{}' is not the model of any task of arrival set '{}'", net, a.name));
+          }
+          listed.tasks.push_back(found);
+        }
+        a.replay.push_back(std::move(listed));
+      }
+      if (a.replay.empty()) sn.at("replay").fail("the arrival list is empty");
+      set_resolved["replay"] = path;
+    } else if (sn.has("arrival")) {
+      a.has_arrival = true;
+      a.arrival_node = sn.at("arrival");
+      sim::Json arrival_resolved;
+      double rate = workloads::make_arrival(a.arrival_node, base_dir, &arrival_resolved)->mean_rate_rps();
+      for (int t : a.tasks) e.tasks[static_cast<std::size_t>(t)].rate_rps = rate;
+      set_resolved["arrival"] = arrival_resolved;
+    } else if (!a.gated) {
+      sn.fail("a set without an arrival process or a replayed list must be gated (it arrives whenever all is idle)");
+    }
+    resolved["arrival_sets"].push_back(set_resolved);
+    e.arrival_sets.push_back(std::move(a));
+  }
+  for (std::size_t i = 0; i < e.tasks.size(); ++i) {
+    if (e.tasks[i].set < 0 && e.tasks[i].arrival_node.json().is_null()) {
+      tasks.elements()[i].fail("a task needs an arrival, or a place in an arrival set");
+    }
   }
 
   // A memory budget as a share of the tasks' model zoos (every variant of every subgraph)

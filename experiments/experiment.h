@@ -37,6 +37,28 @@ struct TaskConfig {
   sim::ConfigNode arrival_node;   // built per run (arrival processes hold state)
   sim::Time start;                // first possible arrival (tasks may join one after another)
   double rate_rps = 0;            // the arrival process's mean rate
+  int set = -1;                   // index into Experiment::arrival_sets when the task arrives in a set
+};
+
+// A set of tasks whose requests arrive together, sharing one input (EdgeCaffe's arrivals: one
+// arrival is a set of networks). Its tasks have no arrival of their own.
+struct ArrivalSetConfig {
+  std::string name;
+  std::vector<int> tasks;         // task indices, in the order their requests arrive
+  bool has_arrival = false;       // false: (gated sets only) the next set arrives the moment all is idle
+  sim::ConfigNode arrival_node;   // the set's arrival process
+  bool gated = false;             // the next set arrives only once no request is outstanding
+  int draw = 0;                   // > 0: each arrival draws this many tasks (with replacement) from `tasks`
+  std::int64_t max_sets = 0;      // 0: unlimited within the duration
+  sim::Time start;
+  // Verbatim replay of an EdgeCaffe arrival list (workloads/edgecaffe_arrivals.h): per arrival,
+  // the gap since the previous one and the tasks (indices) that arrive. Non-empty replaces
+  // `arrival` and `draw`; a gated replay waits for the gap and for an idle system.
+  struct Listed {
+    sim::Time gap;
+    std::vector<int> tasks;
+  };
+  std::vector<Listed> replay;
 };
 
 struct OutputConfig {
@@ -68,6 +90,7 @@ struct Experiment {
   double precision_change_ms = 0.15;
   std::vector<TaskConfig> tasks;
   std::vector<workloads::SloChange> slo_changes;
+  std::vector<ArrivalSetConfig> arrival_sets;
   OutputConfig outputs;
   sim::Json resolved;  // the whole config with every default filled in
 };

@@ -155,6 +155,7 @@ void RequestFlow::on_job_finished(const hw::JobSpec& spec, const hw::JobTiming& 
     retire();
   }
   decide();
+  if (outstanding_ == 0 && on_idle_) on_idle_();
 }
 
 void RequestFlow::retire() {
@@ -256,6 +257,8 @@ RunResult RequestFlow::finish(sim::Time end, std::uint64_t events) {
   r.loads = st.loads;
   r.hits = st.hits;
   r.evictions = st.evictions;
+  r.peak_demand_bytes = st.peak_demand_bytes;
+  r.swap_bytes = st.swap_bytes;
   r.events = events;
   r.decisions = std::move(records_);
   r.decisions_truncated = records_truncated_;

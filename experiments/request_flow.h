@@ -76,6 +76,7 @@ struct RunResult {
   std::int64_t peak_memory_bytes = 0;
   double average_memory_bytes = 0;
   std::uint64_t loads = 0, hits = 0, evictions = 0;
+  std::int64_t peak_demand_bytes = 0, swap_bytes = 0;  // see hw::ExecutionStats
   std::uint64_t events = 0;
   std::vector<DecisionRecord> decisions;  // empty unless outputs.decisions (and keep_all)
   bool decisions_truncated = false;       // more decisions happened than decisions_max_rows
@@ -116,6 +117,10 @@ class RequestFlow final : public policies::SystemView, public hw::ExecutionListe
   void change_slo(const workloads::SloChange& change);
   // Requests that arrived and are neither finished nor dropped.
   std::uint64_t outstanding() const { return outstanding_; }
+  // Called (from a completion) each time the last outstanding request finishes, for drivers
+  // that gate arrivals on an idle system (EdgeCaffe's batch arrivals). The callback must not
+  // call back into the flow synchronously.
+  void set_idle_callback(std::function<void()> callback) { on_idle_ = std::move(callback); }
   // After the last completion: the result, with the execution model's totals up to `end`.
   RunResult finish(sim::Time end, std::uint64_t events);
 
@@ -186,6 +191,7 @@ class RequestFlow final : public policies::SystemView, public hw::ExecutionListe
   bool records_truncated_ = false;
   std::int64_t decisions_recorded_ = 0;
   bool record(const DecisionRecord& d);
+  std::function<void()> on_idle_;
 };
 
 // Human-readable "npu>gpu>cpu" from a record's packed processor list.

@@ -30,6 +30,10 @@ class Simulation final {
  private:
   class ArrivalHandler;
   void on_arrival(int task);
+  // Arrival sets (ExperimentConfig::arrival_sets): all of a set's tasks arrive at one instant.
+  void on_set_arrival(int set);
+  void schedule_set(int set, sim::Time previous);
+  void on_idle();
 
   const Experiment& exp_;
   sim::Engine engine_;
@@ -39,6 +43,15 @@ class Simulation final {
   std::vector<std::unique_ptr<ArrivalHandler>> arrival_handlers_;
   std::vector<sim::Rng> arrival_rngs_;
   std::vector<std::int64_t> arrived_;
+  struct SetState {
+    std::unique_ptr<workloads::ArrivalProcess> arrival;  // null: gated, arrives when idle
+    sim::Rng rng, draw_rng;
+    std::int64_t arrived = 0;
+    bool waiting_for_idle = false;
+    sim::Time last;  // time of the latest arrival (replayed lists count gaps from it)
+  };
+  std::vector<SetState> sets_;
+  std::vector<std::unique_ptr<ArrivalHandler>> set_handlers_;
 };
 
 }  // namespace experiments

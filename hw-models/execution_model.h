@@ -104,6 +104,10 @@ struct ExecutionStats {
   std::int64_t peak_memory_bytes = 0;
   double average_memory_bytes = 0;
   std::uint64_t loads = 0, hits = 0, evictions = 0;
+  // Models that page to a swap device (layerwise): memory asked for, which may exceed the
+  // limit, and bytes moved to and from the swap device. Zero for models that never overcommit.
+  std::int64_t peak_demand_bytes = 0;
+  std::int64_t swap_bytes = 0;
 };
 
 class ExecutionModel {

@@ -50,10 +50,13 @@ Platform read_platform(const sim::ConfigNode& node) {
     p.processors.push_back(proc);
   }
   auto mem = node.at("memory");
-  mem.expect_keys({"capacity_bytes", "load_bandwidth_bytes_per_s"});
+  mem.expect_keys({"capacity_bytes", "load_bandwidth_bytes_per_s", "storage_read_bytes_per_s",
+                   "storage_write_bytes_per_s", "provenance"});
   p.memory_capacity_bytes = mem.at("capacity_bytes").as_int();
   if (p.memory_capacity_bytes <= 0) mem.at("capacity_bytes").fail("must be positive");
   p.load_bandwidth_bytes_per_s = mem.get_double("load_bandwidth_bytes_per_s", 1e9, 1.0);
+  p.storage_read_bytes_per_s = mem.get_double("storage_read_bytes_per_s", 0.0, 0.0);
+  p.storage_write_bytes_per_s = mem.get_double("storage_write_bytes_per_s", 0.0, 0.0);
 
   std::size_t n = p.processors.size();
   p.handoff.assign(n, std::vector<sim::Time>(n, sim::Time::zero()));
@@ -105,6 +108,8 @@ sim::Json to_json(const Platform& p) {
                    {"memory", {{"capacity_bytes", p.memory_capacity_bytes},
                                {"load_bandwidth_bytes_per_s", p.load_bandwidth_bytes_per_s}}},
                    {"handoff_ms", handoff}};
+  if (p.storage_read_bytes_per_s > 0) out["memory"]["storage_read_bytes_per_s"] = p.storage_read_bytes_per_s;
+  if (p.storage_write_bytes_per_s > 0) out["memory"]["storage_write_bytes_per_s"] = p.storage_write_bytes_per_s;
   if (!p.dispatch.empty()) {
     sim::Json dispatch = sim::Json::object();
     for (std::size_t i = 0; i < p.processors.size(); ++i) dispatch[p.processors[i].name] = p.dispatch[i].to_ms();

@@ -27,6 +27,10 @@ struct Platform {
   std::int64_t memory_capacity_bytes = 0;
   // Used when a profile entry has no load time: load_ns = bytes / bandwidth.
   double load_bandwidth_bytes_per_s = 1e9;
+  // The swap device (storage behind virtual memory), for execution models that page when their
+  // memory demand exceeds a limit (execution_models/layerwise.h); 0: not given.
+  double storage_read_bytes_per_s = 0;
+  double storage_write_bytes_per_s = 0;
   // handoff[from][to]: cost of passing a request's activations from one processor to the next
   // subgraph's (zero on the diagonal unless given: a runtime may pay a thread hand-off even
   // when the next subgraph stays on the same processor).
@@ -49,7 +53,8 @@ struct Platform {
 };
 
 // Reads {"name", "processors": [{"name","kind","slots"}], "memory": {"capacity_bytes",
-// "load_bandwidth_bytes_per_s"}, "handoff_ms": {"default": x, "cpu->gpu": y, "cpu->cpu": z, ...},
+// "load_bandwidth_bytes_per_s", "storage_read_bytes_per_s", "storage_write_bytes_per_s",
+// "provenance" (free text or object, for humans)}, "handoff_ms": {"default": x, "cpu->gpu": y, "cpu->cpu": z, ...},
 // "dispatch_ms": {"default": x, "cpu": y}, "cache_model": {"name": "none" | ...}}. "default" of
 // handoff_ms applies between different processors; the diagonal is zero unless named.
 Platform read_platform(const sim::ConfigNode& node);

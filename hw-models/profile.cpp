@@ -84,7 +84,7 @@ std::string read_choice(const sim::ConfigNode& node, const std::vector<std::stri
 Provenance read_provenance(const sim::ConfigNode& node) {
   node.expect_keys({"kind", "source", "method", "commit", "path"});
   Provenance p;
-  p.kind = node.has("kind") ? read_choice(node.at("kind"), {"measured", "derived", "estimated"}) : "estimated";
+  p.kind = node.has("kind") ? read_choice(node.at("kind"), {"measured", "derived", "estimated", "not applicable"}) : "estimated";
   p.source = node.get_string("source", "");
   p.method = node.get_string("method", "");
   p.commit = node.get_string("commit", "");

@@ -25,7 +25,8 @@
 
 namespace hw {
 
-// Where a number came from. kind is "measured", "derived" (method says how) or "estimated".
+// Where a number came from. kind is "measured", "derived" (method says how), "estimated", or "not
+// applicable" (the quantity has no meaning for the source, e.g. accuracy of EdgeCaffe's timing-only networks).
 struct Provenance {
   std::string kind = "estimated";
   std::string source;  // e.g. "ncnn benchmark @ a4d2ea1d", or "illustrative"

@@ -54,6 +54,7 @@ LiveRun::~LiveRun() {
 
 experiments::RunResult LiveRun::run() {
   const auto& e = exp_;
+  if (!e.arrival_sets.empty()) throw sim::ConfigError(e.file, "$.arrival_sets", "the live backend does not run arrival sets yet");
   std::size_t T = e.tasks.size();
   std::vector<std::unique_ptr<workloads::ArrivalProcess>> arrivals;
   std::vector<sim::Rng> rngs;

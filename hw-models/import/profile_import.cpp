@@ -539,7 +539,7 @@ struct TriadSpec {
 // ai-hub-models: the fastest passed runtime of a device's rows per precision of one model.
 std::map<std::string, Base> aihub_device_rows(const std::string& file, const std::string& device, Report& report,
                                               std::set<std::string>& job_ids) {
-  sim::Json y = sources::read_simple_yaml(file);
+  sim::Json y = sources::read_yaml(file);
   std::map<std::string, Base> best;
   if (!y.contains("precisions")) return best;
   for (auto& [precision, pnode] : y["precisions"].items()) {
@@ -661,7 +661,7 @@ Profile import_triad(const std::string& data_dir, const TriadSpec& spec, Report&
   };
   // ViT: ai-hub-models numerics (ViT-B/16 on device), float top-1 and the w8a8 delta.
   std::string vit_num = (fs::path(data_dir) / "public/ai-hub-models/v0.46.1/vit/numerics.yaml").string();
-  sim::Json vn = sources::read_simple_yaml(vit_num);
+  sim::Json vn = sources::read_yaml(vit_num);
   const sim::Json& m0 = vn["metrics"][0];
   double vit_float = sources::yaml_number(m0["partial_torch_metric"], vit_num, "$.metrics[0].partial_torch_metric");
   std::vector<double> vit_deltas;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 namespace hw::sources {
 namespace {
@@ -175,121 +176,35 @@ std::vector<BenchRow> read_ncnn_benchmark(const std::string& file, const std::st
 
 namespace {
 
-struct YamlLine {
-  int indent;
-  std::string text;
-  int number;
-};
-
-std::string unquote(std::string s) {
-  s = trim(s);
-  if (s.size() >= 2 && ((s.front() == '\'' && s.back() == '\'') || (s.front() == '"' && s.back() == '"'))) {
-    return s.substr(1, s.size() - 2);
-  }
-  return s;
-}
-
-sim::Json yaml_scalar(const std::string& raw) {
-  std::string s = trim(raw);
-  if (s == "{}") return sim::Json::object();
-  if (s == "[]") return sim::Json::array();
-  return unquote(s);
-}
-
-// Finds "key: rest" (the first ": " or a trailing ":" outside quotes).
-bool split_key(const std::string& text, std::string& key, std::string& rest) {
-  if (text.empty() || text[0] == '\'' || text[0] == '"') {
-    if (text.empty()) return false;
-    char q = text[0];
-    auto close = text.find(q, 1);
-    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
-    key = text.substr(1, close - 1);
-    rest = text.substr(close + 2);
-    return true;
-  }
-  auto p = text.find(": ");
-  if (p == std::string::npos) {
-    if (text.back() != ':') return false;
-    p = text.size() - 1;
-  }
-  key = trim(text.substr(0, p));
-  rest = p + 1 < text.size() ? text.substr(p + 1) : "";
-  return true;
-}
-
-class YamlParser {
- public:
-  YamlParser(std::vector<YamlLine> lines, std::string file) : lines_(std::move(lines)), file_(std::move(file)) {}
-  sim::Json parse() {
-    if (lines_.empty()) return sim::Json::object();
-    return block(lines_[0].indent);
-  }
-
- private:
-  bool is_item(std::size_t i) const { return lines_[i].text == "-" || lines_[i].text.rfind("- ", 0) == 0; }
-
-  sim::Json block(int indent) {
-    if (pos_ < lines_.size() && is_item(pos_)) return list(indent);
-    return mapping(indent);
-  }
-
-  sim::Json list(int indent) {
-    sim::Json out = sim::Json::array();
-    while (pos_ < lines_.size() && lines_[pos_].indent == indent && is_item(pos_)) {
-      std::string item = lines_[pos_].text.size() > 2 ? lines_[pos_].text.substr(2) : "";
-      std::string key, rest;
-      if (split_key(item, key, rest)) {
-        // "- key: value" starts a mapping indented by two.
-        lines_[pos_].indent = indent + 2;
-        lines_[pos_].text = item;
-        out.push_back(mapping(indent + 2));
-      } else {
-        out.push_back(yaml_scalar(item));
-        ++pos_;
-      }
+// Every scalar becomes a string (the converters parse numbers with yaml_number, naming the key).
+sim::Json to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      sim::Json out = sim::Json::object();
+      for (const auto& kv : node) out[kv.first.as<std::string>()] = to_json(kv.second);
+      return out;
     }
-    return out;
-  }
-
-  sim::Json mapping(int indent) {
-    sim::Json out = sim::Json::object();
-    while (pos_ < lines_.size() && lines_[pos_].indent == indent && !is_item(pos_)) {
-      std::string key, rest;
-      const YamlLine& l = lines_[pos_];
-      if (!split_key(l.text, key, rest)) fail_line(file_, l.number, fmt::format("expected 'key: value', got '{}'", l.text));
-      ++pos_;
-      if (!trim(rest).empty()) {
-        out[key] = yaml_scalar(rest);
-      } else if (pos_ < lines_.size() && (lines_[pos_].indent > indent || (lines_[pos_].indent == indent && is_item(pos_)))) {
-        out[key] = block(lines_[pos_].indent);
-      } else {
-        out[key] = "";
-      }
+    case YAML::NodeType::Sequence: {
+      sim::Json out = sim::Json::array();
+      for (const auto& item : node) out.push_back(to_json(item));
+      return out;
     }
-    if (pos_ < lines_.size() && lines_[pos_].indent > indent) {
-      fail_line(file_, lines_[pos_].number, "unexpected indentation");
-    }
-    return out;
+    case YAML::NodeType::Scalar: return node.as<std::string>();
+    default: return sim::Json(nullptr);
   }
-
-  std::vector<YamlLine> lines_;
-  std::string file_;
-  std::size_t pos_ = 0;
-};
+}
 
 }  // namespace
 
-sim::Json read_simple_yaml(const std::string& file) {
-  auto raw = read_lines(file);
-  std::vector<YamlLine> lines;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const std::string& l = raw[i];
-    auto first = l.find_first_not_of(' ');
-    if (first == std::string::npos || l[first] == '#') continue;
-    if (l.rfind("---", 0) == 0) continue;
-    lines.push_back({static_cast<int>(first), trim(l.substr(first)), static_cast<int>(i) + 1});
+sim::Json read_yaml(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw sim::ConfigError(file, "", "cannot open file");
+  try {
+    YAML::Node root = YAML::Load(in);
+    return root.IsNull() ? sim::Json::object() : to_json(root);
+  } catch (const YAML::Exception& e) {
+    fail_line(file, e.mark.line + 1, e.msg);
   }
-  return YamlParser(std::move(lines), file).parse();
 }
 
 double yaml_number(const sim::Json& value, const std::string& file, const std::string& path) {

@@ -36,9 +36,9 @@ struct BenchRow {
 // Every row of the sections whose heading contains `section_key`.
 std::vector<BenchRow> read_ncnn_benchmark(const std::string& file, const std::string& section_key);
 
-// A small YAML subset (block mappings, block lists, scalars; flow "{}" / "[]" kept as empty
-// containers) into JSON with every scalar a string. Enough for ai-hub-models perf/numerics files.
-sim::Json read_simple_yaml(const std::string& file);
+// A YAML file (yaml-cpp) as JSON with every scalar a string; a syntax error is a ConfigError
+// naming the file and line.
+sim::Json read_yaml(const std::string& file);
 // Parses a YAML scalar that must be a number; ConfigError naming file and key path otherwise.
 double yaml_number(const sim::Json& value, const std::string& file, const std::string& path);
 

@@ -87,7 +87,9 @@ TEST_P(EveryPolicy, InvariantsHold) {
   experiments::Simulation sim(e);
   auto r = sim.run();
   check_invariants(e, r);
-  if (c.selector == "fixed") EXPECT_GT(r.evictions, 0u) << "scenario should force evictions";
+  // The layerwise model keeps no weights between networks (each instance loads its layers), so
+  // only the caching models evict.
+  if (c.selector == "fixed" && c.execution != "layerwise") EXPECT_GT(r.evictions, 0u) << "scenario should force evictions";
 }
 
 TEST_P(EveryPolicy, SameSeedSameSummary) {

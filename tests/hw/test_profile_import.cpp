@@ -96,7 +96,7 @@ TEST(ImportFilter, RejectsGpuInt8AndFasterThanPeak) {
 }
 
 TEST(ImportSources, SimpleYaml) {
-  sim::Json y = sources::read_simple_yaml(kFix + "/perf.yaml");
+  sim::Json y = sources::read_yaml(kFix + "/perf.yaml");
   EXPECT_EQ(y["supported_devices"], (sim::Json{"Phone A", "Phone B"}));
   const auto& t = y["precisions"]["float"]["components"]["Tiny"]["performance_metrics"]["Phone A"]["tflite"];
   EXPECT_EQ(t["inference_time_milliseconds"], "3.5");
