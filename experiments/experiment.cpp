@@ -8,6 +8,7 @@
 
 #include "hw-models/soc.h"
 #include "policies/preloader.h"
+#include "sim/output_path.h"
 #include "sim/registry.h"
 #include "sim/table.h"
 
@@ -57,18 +58,19 @@ Experiment load_experiment(const std::string& file, const std::vector<std::strin
   return load_experiment_json(config, file, base.empty() ? "." : base);
 }
 
-Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir) {
-  sim::ConfigNode root(config, file);
+Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir,
+                                const std::string& json_path) {
+  sim::ConfigNode root(config, file, json_path);
   root.expect_keys({"name", "description", "seed", "duration", "platform", "profile", "latency_model", "scheduler",
                     "variant_selector", "preloader", "memory_budget", "precision_change_ms", "tasks", "slo_changes",
                     "outputs"});
   Experiment e;
   e.file = file;
   e.base_dir = base_dir;
-  e.name = root.get_string("name", fs::path(file).stem().string());
-  std::int64_t seed = root.get_int("seed", 1);
-  if (seed < 0) root.at("seed").fail("must not be negative");
-  e.seed = static_cast<std::uint64_t>(seed);
+  if (root.has("description")) root.at("description").as_string();
+  // The name becomes the default output folder runs/<name>: one path component of its own.
+  e.name = root.has("name") ? sim::checked_output_name(root.at("name")) : fs::path(file).stem().string();
+  e.seed = root.has("seed") ? root.at("seed").as_uint64() : 1;
   e.duration = root.has("duration") ? root.at("duration").as_duration("s") : sim::from_s(60);
   if (e.duration <= sim::Time::zero()) root.at("duration").fail("must be positive");
 
@@ -95,7 +97,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
 
   e.preloader_node = root.has("preloader") ? root.at("preloader")
                                            : sim::ConfigNode(sim::Json{{"name", "none"}}, file, "$.preloader");
-  e.precision_change_ms = root.get_double("precision_change_ms", 0.15, 0.0);
+  e.precision_change_ms = root.get_double("precision_change_ms", 0.15, 0.0, sim::kMaxInputMs);
 
   sim::Json resolved = config;
   resolved["precision_change_ms"] = e.precision_change_ms;
@@ -221,6 +223,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     on.expect_keys({"trace", "trace_max_requests", "intervals", "sinks"});
     e.outputs.trace = on.get_bool("trace", true);
     e.outputs.trace_max_requests = on.get_int("trace_max_requests", 2000);
+    if (e.outputs.trace_max_requests < 0) on.at("trace_max_requests").fail("must not be negative");
     e.outputs.intervals = on.get_bool("intervals", true);
     if (on.has("sinks")) e.outputs.sinks = on.at("sinks").elements();
   }

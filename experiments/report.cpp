@@ -205,13 +205,13 @@ std::string format_summary_table(const sim::Json& s) {
   return out;
 }
 
-sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet) {
+sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet, bool overwrite) {
+  sim::RunDirectory dir(out_dir, "run", overwrite);
   auto t0 = std::chrono::steady_clock::now();
   Simulation simulation(e);
   RunResult result = simulation.run();
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  sim::RunDirectory dir(out_dir);
   sim::write_json_file(dir.file("config.resolved.json"), e.resolved);
   sim::Json summary = make_summary(e, result);
   sim::write_json_file(dir.file("summary.json"), summary);

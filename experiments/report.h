@@ -20,7 +20,9 @@ void write_trace(const Experiment& e, const RunResult& r, const std::string& pat
 // A fixed-width table of per-task results for the terminal.
 std::string format_summary_table(const sim::Json& summary);
 
-// Runs the experiment and writes the run directory `out_dir` atomically. Returns the summary.
-sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet);
+// Checks `out_dir` (sim::RunDirectory: new, empty, or a previous run output with `overwrite`)
+// before simulating, runs the experiment and writes the run directory atomically. Returns the
+// summary.
+sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet, bool overwrite = false);
 
 }  // namespace experiments

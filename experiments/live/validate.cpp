@@ -12,6 +12,7 @@
 #include "experiments/live/zoo.h"
 #include "experiments/report.h"
 #include "experiments/simulation.h"
+#include "sim/output_path.h"
 #include "sim/run_directory.h"
 #include "sim/table.h"
 
@@ -84,7 +85,7 @@ std::string format_comparison(const sim::Json& c) {
   return out;
 }
 
-sim::Json run_validate(const std::string& config_file, const std::string& out_dir, bool quiet) {
+sim::Json run_validate(const std::string& config_file, const std::string& out_dir, bool quiet, bool overwrite) {
   sim::Json cj = sim::read_json_file(config_file);
   sim::ConfigNode root(cj, config_file);
   root.expect_keys({"name", "description", "zoo", "experiment"});
@@ -94,13 +95,15 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
     fs::path f(p);
     return (f.is_relative() ? fs::path(base) / f : f).lexically_normal().string();
   };
-  std::string name = root.get_string("name", fs::path(config_file).stem().string());
+  if (root.has("description")) root.at("description").as_string();
+  std::string name = root.has("name") ? sim::checked_output_name(root.at("name")) : fs::path(config_file).stem().string();
   ZooConfig zoo_cfg = read_zoo_config(resolve(root.at("zoo").as_string()));
   auto en = root.at("experiment");
   experiments::Experiment e = en.is_string() ? experiments::load_experiment(resolve(en.as_string()))
-                                             : experiments::load_experiment_json(en.json(), config_file, base);
+                                             : experiments::load_experiment_json(en.json(), config_file, base, en.path());
   Zoo zoo(zoo_cfg);
   LiveRun live_run(e, zoo, config_file);  // checks the zoo covers the experiment before anything runs
+  sim::RunDirectory dir(out_dir, "validate", overwrite);  // checks out_dir before anything runs
 
   auto t0 = std::chrono::steady_clock::now();
   experiments::Simulation simulation(e);
@@ -127,7 +130,6 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
                   "the simulator's definition; process_peak_rss_bytes is the whole process, including the zoo in memory");
   c["notes"] = notes;
 
-  sim::RunDirectory dir(out_dir);
   sim::Json resolved = {{"name", name}, {"zoo", zoo_cfg.resolved}, {"experiment", e.resolved}};
   sim::write_json_file(dir.file("config.resolved.json"), resolved);
   sim::write_json_file(dir.file("summary.json"), c);

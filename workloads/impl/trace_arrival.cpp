@@ -1,38 +1,22 @@
-// Replay of a recorded trace: a CSV file with a header row holding an "arrival_ms" column and,
-// optionally, a "task" column (rows of other tasks are skipped when `task` is set). Arrival
-// times must not decrease. Every problem names the file and the row.
+// Replay of a recorded trace (format and checks in workloads/trace.h).
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "sim/csv_reader.h"
 #include "sim/registry.h"
 #include "workloads/arrival.h"
+#include "workloads/trace.h"
 
 namespace workloads {
 namespace {
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  std::stringstream ss(line);
-  while (std::getline(ss, cell, ',')) {
-    while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
-    while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
-    out.push_back(cell);
-  }
-  return out;
-}
-
-std::vector<sim::Time> read_trace(const std::string& file, const std::string& task) {
-  std::ifstream in(file);
-  if (!in) throw sim::ConfigError(file, "", "cannot open trace file");
-  std::string line;
-  if (!std::getline(in, line)) throw sim::ConfigError(file, "row 1", "empty trace file (expected a header)");
-  auto header = split_csv_line(line);
+std::vector<sim::Time> trace_times(const std::vector<sim::CsvRecord>& records, const std::string& file,
+                                   const std::string& task) {
+  if (records.empty()) throw sim::ConfigError(file, "row 1", "empty trace file (expected a header)");
+  const auto& header = records.front().fields;
   int time_col = -1, task_col = -1;
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (header[i] == "arrival_ms") time_col = static_cast<int>(i);
@@ -40,29 +24,38 @@ std::vector<sim::Time> read_trace(const std::string& file, const std::string& ta
   }
   if (time_col < 0) throw sim::ConfigError(file, "row 1", "header has no 'arrival_ms' column");
   std::vector<sim::Time> times;
-  int row = 1;
-  while (std::getline(in, line)) {
-    ++row;
-    if (line.empty() || line == "\r") continue;
-    auto cells = split_csv_line(line);
-    if (static_cast<int>(cells.size()) <= std::max(time_col, task_col)) {
-      throw sim::ConfigError(file, fmt::format("row {}", row), "too few columns");
-    }
-    if (!task.empty() && task_col >= 0 && cells[task_col] != task) continue;
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const auto& cells = records[r].fields;
+    std::string where = fmt::format("row {}", records[r].number);
+    if (static_cast<int>(cells.size()) <= std::max(time_col, task_col)) throw sim::ConfigError(file, where, "too few columns");
+    if (!task.empty() && task_col >= 0 && cells[static_cast<std::size_t>(task_col)] != task) continue;
+    const std::string& text = cells[static_cast<std::size_t>(time_col)];
     char* end = nullptr;
-    double ms = std::strtod(cells[time_col].c_str(), &end);
-    if (end == cells[time_col].c_str() || *end != '\0' || !std::isfinite(ms) || ms < 0) {
-      throw sim::ConfigError(file, fmt::format("row {}", row),
-                             fmt::format("arrival_ms '{}' is not a non-negative number", cells[time_col]));
+    double ms = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(ms) || ms < 0) {
+      throw sim::ConfigError(file, where, fmt::format("arrival_ms '{}' is not a non-negative number", text.substr(0, 40)));
+    }
+    if (ms > kMaxArrivalMs) {
+      throw sim::ConfigError(file, where, fmt::format("arrival_ms {} is too large (at most {} ms)", text.substr(0, 40), kMaxArrivalMs));
     }
     sim::Time t = sim::from_ms(ms);
-    if (!times.empty() && t < times.back()) {
-      throw sim::ConfigError(file, fmt::format("row {}", row), "arrival times must not decrease");
-    }
+    if (!times.empty() && t < times.back()) throw sim::ConfigError(file, where, "arrival times must not decrease");
     times.push_back(t);
   }
   return times;
 }
+
+}  // namespace
+
+std::vector<sim::Time> parse_trace_csv(const std::string& text, const std::string& origin, const std::string& task) {
+  return trace_times(sim::parse_csv_text(text, origin), origin, task);
+}
+
+std::vector<sim::Time> read_trace_file(const std::string& file, const std::string& task) {
+  return trace_times(sim::read_csv_file(file), file, task);
+}
+
+namespace {
 
 class TraceArrival final : public ArrivalProcess {
  public:
@@ -74,7 +67,7 @@ class TraceArrival final : public ArrivalProcess {
     return origin_ + times_[index_++];
   }
   double mean_rate_rps() const override {
-    if (times_.size() < 2) return 0;
+    if (times_.size() < 2 || times_.back() == times_.front()) return 0;  // no span to average over
     return static_cast<double>(times_.size() - 1) / (times_.back() - times_.front()).to_s();
   }
 
@@ -89,7 +82,7 @@ const sim::Registration<ArrivalProcess> kRegistration{
     {sim::param_string("file", std::nullopt, "CSV file, relative to the config file"),
      sim::param_string("task", "", "keep only rows whose task column equals this (empty: all rows)")},
     [](const sim::Params& p) {
-      return std::make_unique<TraceArrival>(read_trace(p.get_string("file"), p.get_string("task")));
+      return std::make_unique<TraceArrival>(read_trace_file(p.get_string("file"), p.get_string("task")));
     }};
 
 }  // namespace
