@@ -147,10 +147,11 @@ double ConfigNode::as_double(double min, double max) const {
   double d = value_->get<double>();
   if (!std::isfinite(d)) fail("expected a finite number");
   if (d < min || d > max) {
-    // Only name the bound that was crossed when the other one is the unbounded default.
-    if (d < min && max >= 1e300) fail(fmt::format("must be at least {}, got {}", min, d));
-    if (d > max && max >= 1e300) fail(fmt::format("is too large (at most {}), got {}", max, d));
-    if (d > max && min <= -1e300) fail(fmt::format("must be at most {}, got {}", max, d));
+    // A bound of 1e9 or more is a sanity limit, not part of the value's meaning: name only the
+    // bound that was crossed then, and the whole range for narrow ones such as [0, 1].
+    bool wide = max >= 1e9 || min <= -1e9;
+    if (d < min && wide) fail(fmt::format("must be at least {}, got {}", min, d));
+    if (d > max && wide) fail(fmt::format("is too large (at most {}), got {}", max, d));
     fail(fmt::format("must be in [{}, {}], got {}", min, max, d));
   }
   return d;
