@@ -8,10 +8,7 @@
 #include "cli_harness.h"
 
 namespace fs = std::filesystem;
-using cli_harness::Result;
-using cli_harness::run_cli;
-using cli_harness::scratch;
-using cli_harness::write_temp;
+using namespace cli_harness;  // run_cli, scratch, write_temp, ...
 
 namespace {
 

@@ -11,12 +11,7 @@
 #include "cli_harness.h"
 
 namespace fs = std::filesystem;
-using cli_harness::default_config;
-using cli_harness::Result;
-using cli_harness::run_cli;
-using cli_harness::scratch;
-using cli_harness::slurp;
-using cli_harness::write_temp;
+using namespace cli_harness;  // run_cli, scratch, write_temp, ...
 
 namespace {
 
@@ -111,6 +106,15 @@ TEST(OutputSafety, MisleadingValuesGetTheirOwnMessages) {
   EXPECT_FALSE(fs::exists(scratch("never")));
   // 2^63 is a valid seed, not a negative one.
   EXPECT_EQ(run_cli("run -q " + config_file() + " --out " + scratch("big_seed") + " --set seed=9223372036854775808").code, 0);
+}
+
+TEST(OutputSafety, InlineValidateExperimentKeepsItsPath) {
+  auto experiment = default_config();
+  experiment["scheduler"] = {{"name", "fastest"}};
+  sim::Json validate = {{"zoo", cli_harness::source("experiments/live/configs/zoo_two_models.json")}, {"experiment", experiment}};
+  Result r = run_cli("validate -q " + write_temp("validate.json", validate.dump()) + " --out " + scratch("never"));
+  expect_one_line_error(r, "validate.json: $.experiment.scheduler.name: unknown scheduler");
+  EXPECT_FALSE(fs::exists(scratch("never")));
 }
 
 TEST(OutputSafety, HugeProfileLatencyIsBadInputNotAnOverflow) {
