@@ -183,7 +183,9 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
       for (const auto& u : m.memory) {
         act = std::max(act, u.activation_bytes);
         largest = std::max(largest, u.weights_bytes);
-        if (!seen[static_cast<std::size_t>(t.model)]) zoo += u.weights_bytes;
+        if (!seen[static_cast<std::size_t>(t.model)] && __builtin_add_overflow(zoo, u.weights_bytes, &zoo)) {
+          mb.fail("the tasks' zoos are too large to add up");
+        }
       }
       seen[static_cast<std::size_t>(t.model)] = true;
     }
@@ -191,7 +193,11 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     for (const auto& p : e.platform.processors) slots += p.slots;
     // At least one unit must always fit, or on-demand loading could wait forever.
     auto budget = std::max(static_cast<std::int64_t>(share * static_cast<double>(zoo)), largest);
-    e.platform.memory_capacity_bytes = budget + act * slots;
+    std::int64_t activations = 0;
+    if (__builtin_mul_overflow(act, static_cast<std::int64_t>(slots), &activations) ||
+        __builtin_add_overflow(budget, activations, &e.platform.memory_capacity_bytes)) {
+      mb.fail("the budget plus every slot's activations is too large");
+    }
     resolved["memory_budget"] = {{"share_of_zoo", share}, {"zoo_bytes", zoo}, {"budget_bytes", budget},
                                  {"capacity_bytes", e.platform.memory_capacity_bytes}};
     resolved["platform"] = hw::to_json(e.platform);

@@ -36,6 +36,8 @@ Platform read_platform(const sim::ConfigNode& node) {
   p.name = node.get_string("name", "platform");
   auto procs = node.at("processors");
   if (procs.size() == 0) procs.fail("a platform needs at least one processor");
+  // Bounded so slot and memory sums cannot overflow (64 processors x 64 slots).
+  if (procs.size() > 64) procs.fail("a platform has at most 64 processors");
   for (const auto& pn : procs.elements()) {
     pn.expect_keys({"name", "kind", "slots"});
     Processor proc;

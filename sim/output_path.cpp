@@ -126,11 +126,11 @@ void check_output_file(const std::string& file, bool overwrite) {
 
 std::string checked_output_name(const ConfigNode& node) {
   std::string name = node.as_string();
-  if (name.empty()) node.fail("must not be empty (it names the output folder)");
-  if (name.size() > 200) node.fail("must be at most 200 bytes (it names the output folder)");
+  if (name.empty()) node.fail("must not be empty (it names an output file or folder)");
+  if (name.size() > 200) node.fail("must be at most 200 bytes (it names an output file or folder)");
   if (name == "." || name == "..") node.fail(fmt::format("'{}' cannot name an output folder", name));
   for (unsigned char c : name) {
-    if (c == '/' || c == '\\') node.fail("must not hold '/' or '\\' (it names one output folder under runs/)");
+    if (c == '/' || c == '\\') node.fail("must not hold '/' or '\\' (it names one output file or folder, e.g. runs/<name>)");
     if (c < 0x20 || c == 0x7f) node.fail("must not hold control characters");
   }
   return name;

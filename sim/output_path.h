@@ -49,7 +49,8 @@ void check_output_file(const std::string& file, bool overwrite);
 // that does not exist. Throws ConfigError naming the path.
 void check_output_path_lexically(const std::string& path);
 
-// A name that becomes one path component (an experiment's "name" under runs/): non-empty, at
+// A name that becomes one path component (an experiment's "name" under runs/, a sink's file in
+// the run directory): non-empty, at
 // most 200 bytes, no "/", NUL or control characters, not "." or "..". Returns it, or calls
 // node.fail() with the reason.
 std::string checked_output_name(const ConfigNode& node);

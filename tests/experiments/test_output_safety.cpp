@@ -78,6 +78,13 @@ TEST(OutputSafety, ConfigNamesCannotEscapeTheRunsFolder) {
   }
 }
 
+TEST(OutputSafety, SinkFilesStayInTheRunDirectory) {
+  auto j = default_config();
+  j["outputs"] = {{"sinks", {{{"name", "hdf5"}, {"file", "../../escaped.h5"}}}}};
+  expect_one_line_error(run_cli("run -q " + write_temp("sink.json", j.dump()) + " --out " + scratch("r")), "$.outputs.sinks[0].file");
+  EXPECT_FALSE(fs::exists(scratch("escaped.h5")));
+}
+
 TEST(OutputSafety, FailedRunLeavesNoEmptyFolders) {
   // The trace's second arrival (1e12 ms) after a start near the end of int64 time overflows
   // during the simulation, after the run directory's parents were created.
