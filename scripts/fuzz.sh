@@ -15,7 +15,7 @@ seconds="$2"
 if [ ! -d "$root/tests/fuzz/corpus/$target" ]; then echo "error: unknown fuzz target '$target'" >&2; exit 2; fi
 "$root/scripts/install-deps.sh"
 CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSTITCHSIM_FUZZ=ON -DSTITCHSIM_BUILD_TESTS=OFF -DSTITCHSIM_BUILD_BENCH=OFF > /dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DSTITCHSIM_FUZZ=ON -DSTITCHSIM_BUILD_TESTS=OFF -DSTITCHSIM_BUILD_BENCH=OFF > /dev/null
 cmake --build "$root/build-fuzz" -j "$(nproc)" --target "fuzz_$target"
 work="$root/build-fuzz/corpus/$target"
 findings="$root/build-fuzz/findings/$target"
