@@ -25,9 +25,6 @@
 namespace sim {
 namespace {
 
-// A corrupted size field must not make the child take the machine's memory.
-constexpr rlim_t kChildAddressSpaceBytes = rlim_t{8} << 30;
-
 void write_all(int fd, const std::uint8_t* data, std::size_t size) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
@@ -40,6 +37,8 @@ void write_all(int fd, const std::uint8_t* data, std::size_t size) {
 // The child: 'J' + CBOR of the result, or 'E' + CBOR of {file, path, message}.
 [[noreturn]] void child(int fd, const std::function<Json()>& work) {
 #ifndef STITCHSIM_ASAN
+  // A corrupted size field must not make the child take the machine's memory.
+  constexpr rlim_t kChildAddressSpaceBytes = rlim_t{8} << 30;
   rlimit limit{kChildAddressSpaceBytes, kChildAddressSpaceBytes};
   ::setrlimit(RLIMIT_AS, &limit);
 #endif
