@@ -328,9 +328,9 @@ sim::Json read_image_in_process(const void* data, std::size_t size, const std::s
 
 // The library itself crashes on some corrupted files (a global heap read in H5HG_read, with no
 // check this code could make first), so every read runs isolated in a child process.
-sim::Json read_json_h5(const std::string& file) {
+sim::Json read_json_h5(const std::string& file, int timeout_s) {
   std::lock_guard lock(hdf5_read_mutex());
-  return sim::run_isolated(file, [&] { return read_file_in_process(file); });
+  return sim::run_isolated(file, [&] { return read_file_in_process(file); }, timeout_s);
 }
 
 sim::Json read_json_h5_image(const void* data, std::size_t size, const std::string& name) {

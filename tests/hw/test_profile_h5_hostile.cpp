@@ -78,6 +78,18 @@ TEST(ProfileH5Hostile, RandomlyCorruptedFilesNeverCrash) {
   EXPECT_GT(errors, 60);  // most mutants are detected as corrupt (all 80 were when written)
 }
 
+TEST(ProfileH5Hostile, FileThatSendsHdf5IntoAnEndlessLoopIsStopped) {
+  // Found by fuzzing (scripts/fuzz.sh profile_h5): HDF5 1.10 never returns on this file.
+  std::string f = kSrc + "/tests/data/hostile/hdf5_library_hang.h5";
+  try {
+    hw::read_json_h5(f, 2);
+    FAIL() << "read";
+  } catch (const sim::ConfigError& e) {
+    EXPECT_EQ(e.file(), f);
+    EXPECT_NE(e.message().find("longer than 2 s"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ProfileH5Hostile, MemoryImageReadsLikeTheFile) {
   std::string f = kSrc + "/hw-models/profiles/sm8550.h5";
   std::string bytes = bytes_of(f);
