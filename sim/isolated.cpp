@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,11 @@ void write_all(int fd, const std::uint8_t* data, std::size_t size) {
 
 // The child: 'J' + CBOR of the result, or 'E' + CBOR of {file, path, message}.
 [[noreturn]] void child(int fd, const std::function<Json()>& work) {
+  // Dies with the parent (a parent killed mid-read must not leave a reader looping forever), and
+  // dies of its own crashes plainly: handlers inherited from the parent (sanitizers, fuzzers)
+  // would report the library's crash as the parent's.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(sig, SIG_DFL);
 #ifndef STITCHSIM_ASAN
   // A corrupted size field must not make the child take the machine's memory.
   constexpr rlim_t kChildAddressSpaceBytes = rlim_t{8} << 30;

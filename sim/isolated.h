@@ -3,7 +3,8 @@
 //
 // Contract: run_isolated(origin, work) forks; the child runs `work` and sends back its JSON
 // result, or its ConfigError, through a pipe, then exits without running destructors or atexit
-// handlers (an MPI parent's state is never touched); its stderr goes to /dev/null, so what a
+// handlers (an MPI parent's state is never touched); it dies with the parent, and of its own
+// crashes by the plain signal (inherited crash handlers are reset); its stderr goes to /dev/null, so what a
 // crashing library prints cannot split the one error line. The parent returns that result or rethrows
 // that ConfigError. If the child dies (signal, abort), exceeds `timeout_s`, or sends something
 // incomplete, the parent throws ConfigError(origin, "", "<what happened>") instead. The child's
