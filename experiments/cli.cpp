@@ -67,6 +67,10 @@ int cli_main(int argc, char** argv) {
   } catch (const sim::ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kBadInput;
+  } catch (const sim::TimeOverflow& e) {
+    // Only inputs make times this large: a latency, duration or arrival time far too big.
+    std::cerr << fmt::format("error: {}: a latency, duration or arrival time in the inputs is too large\n", e.what());
+    return kBadInput;
   } catch (const po::error& e) {
     std::cerr << fmt::format("error: stitchsim {}: {} (see stitchsim {} --help)\n", cmd, e.what(), cmd);
     return kBadInput;

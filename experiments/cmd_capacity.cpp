@@ -7,6 +7,7 @@
 #include "experiments/capacity.h"
 #include "experiments/cli_options.h"
 #include "experiments/command.h"
+#include "sim/output_path.h"
 #include "sim/run_directory.h"
 
 namespace po = boost::program_options;
@@ -22,7 +23,8 @@ int cmd_capacity(const std::vector<std::string>& args) {
       "high", po::value<double>()->default_value(20.0), "highest rate scale to try")(
       "tolerance", po::value<double>()->default_value(0.01), "stop when high/low < 1 + tolerance")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a config value (as in run)")(
-      "out,o", po::value<std::string>(), "write the probes as JSON to this file");
+      "out,o", po::value<std::string>(), "write the probes as JSON to this file (a new file)")(
+      "overwrite", po::bool_switch(), "let --out replace an existing file");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
@@ -34,14 +36,19 @@ int cmd_capacity(const std::vector<std::string>& args) {
   }
   double target = vm["target"].as<double>(), low = vm["low"].as<double>(), high = vm["high"].as<double>();
   if (!(target >= 0 && target <= 1)) throw po::error("--target must be in [0, 1]");
-  if (!(low > 0 && high > low)) throw po::error("need 0 < --low < --high");
+  if (!(low > 0 && high > low && high < 1e12)) throw po::error("need 0 < --low < --high < 1e12");
+  double tolerance = vm["tolerance"].as<double>();
+  // Each bisection step halves log(high/low); a tolerance of 0 would never end.
+  if (!(tolerance >= 1e-9 && tolerance <= 1e3)) throw po::error("--tolerance must be in [1e-9, 1000]");
+  if (vm.count("out")) sim::check_output_file(vm["out"].as<std::string>(), vm["overwrite"].as<bool>());
   std::string file = vm["config"].as<std::string>();
   sim::Json config = sim::read_json_file(file);
   if (vm.count("set"))
     for (const auto& o : vm["set"].as<std::vector<std::string>>()) sim::apply_override(config, o);
+  sim::ConfigNode(config, file).at("tasks").expect_array();  // before probes index into it
   std::string base = std::filesystem::path(file).parent_path().string();
   CapacityResult r = find_capacity(config, file, base.empty() ? "." : base, target, low, high,
-                                   vm["tolerance"].as<double>());
+                                   tolerance);
   fmt::print("{:>10} {:>14} {:>12} {:>14}\n", "scale", "offered r/s", "violation", "completed r/s");
   for (const auto& p : r.probes) {
     fmt::print("{:>10.4f} {:>14.2f} {:>11.2f}% {:>14.2f}\n", p.scale, p.total_rate_rps, 100 * p.violation_rate,
@@ -56,6 +63,7 @@ int cmd_capacity(const std::vector<std::string>& args) {
       j["probes"].push_back({{"scale", p.scale}, {"offered_rps", p.total_rate_rps},
                              {"slo_violation_rate", p.violation_rate}, {"throughput_rps", p.throughput_rps}});
     }
+    sim::check_output_file(vm["out"].as<std::string>(), vm["overwrite"].as<bool>());  // again: time has passed
     sim::write_json_file(vm["out"].as<std::string>(), j);
   }
   return 0;

@@ -27,7 +27,8 @@ int cmd_explore(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(), "explore or experiment config")(
       "set", po::value<std::vector<std::string>>()->composing(), "override an explore setting: --set placement=any")(
-      "out,o", po::value<std::string>(), "run directory (default: runs/<name>)")(
+      "out,o", po::value<std::string>(), "run directory (default: runs/<name>); must not exist yet")(
+      "overwrite", po::bool_switch(), "let --out replace a previous explore directory (never anything else)")(
       "threads", po::value<int>(), "OpenMP threads (default: OMP_NUM_THREADS or all cores); results do not depend on it")(
       "quiet,q", po::bool_switch(), "print nothing on success");
   po::positional_options_description pos;
@@ -57,7 +58,7 @@ int cmd_explore(const std::vector<std::string>& args) {
   if (vm.count("set")) sets = vm["set"].as<std::vector<std::string>>();
   ExploreConfig c = load_explore(vm["config"].as<std::string>(), sets);
   std::string out = vm.count("out") ? vm["out"].as<std::string>() : "runs/" + c.name;
-  run_explore(c, out, vm["quiet"].as<bool>());
+  run_explore(c, out, vm["quiet"].as<bool>(), vm["overwrite"].as<bool>());
   return 0;
 }
 

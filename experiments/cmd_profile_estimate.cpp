@@ -12,6 +12,8 @@
 #include "experiments/command.h"
 #include "experiments/profile_command.h"
 #include "hw-models/stitching/accuracy.h"
+#include "sim/json_reader.h"
+#include "sim/output_path.h"
 
 namespace po = boost::program_options;
 namespace ex = stitching;
@@ -22,7 +24,8 @@ namespace {
 int cmd_estimate(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(), "profile (.json or .h5)")(
-      "out,o", po::value<std::string>()->required(), "profile to write (.json or .h5)")(
+      "out,o", po::value<std::string>()->required(), "profile to write (.json or .h5; a new file)")(
+      "overwrite", po::bool_switch(), "let --out replace an existing file")(
       "estimator", po::value<std::string>()->default_value(R"({"name":"xgboost"})"),
       "accuracy estimator as JSON, e.g. '{\"name\":\"xgboost\",\"rounds\":200}' or '\"analytic\"'")(
       "folds", po::value<int>()->default_value(5), "cross-validation folds")(
@@ -43,11 +46,12 @@ int cmd_estimate(const std::vector<std::string>& args) {
   const std::string in = vm["file"].as<std::string>(), out = vm["out"].as<std::string>();
   const std::string ext = std::filesystem::path(out).extension().string();
   if (ext != ".json" && ext != ".h5") throw sim::ConfigError(out, "", "output must end in .json or .h5");
+  sim::check_output_file(out, vm["overwrite"].as<bool>());
   sim::Json est_json;
   try {
-    est_json = sim::Json::parse(vm["estimator"].as<std::string>());
-  } catch (const std::exception& e) {
-    throw sim::ConfigError("--estimator", "$", std::string("not JSON: ") + e.what());
+    est_json = sim::parse_json_text(vm["estimator"].as<std::string>(), "--estimator");
+  } catch (const sim::ConfigError& e) {
+    throw sim::ConfigError("--estimator", e.path(), "not JSON: " + e.message());
   }
   sim::Json est_resolved;
   auto estimator = ex::make_accuracy_estimator(sim::ConfigNode(est_json, "--estimator"), &est_resolved);

@@ -10,6 +10,7 @@
 #include "experiments/profile_command.h"
 #include "hw-models/profile_check.h"
 #include "hw-models/import/profile_import.h"
+#include "sim/output_path.h"
 
 namespace po = boost::program_options;
 
@@ -22,6 +23,7 @@ int cmd_import(const std::vector<std::string>& args) {
                                                    "sm8550, rk3588 or edgecaffe")(
       "data", po::value<std::string>()->default_value("../shared/data"), "root of the shared measurement data")(
       "out,o", po::value<std::string>(), "profile to write, .h5 or .json (default hw-models/profiles/<source>.h5)")(
+      "overwrite", po::bool_switch(), "let --out replace an existing file")(
       "quiet,q", po::bool_switch(), "print nothing but errors");
   po::positional_options_description pos;
   pos.add("source", 1);
@@ -36,6 +38,7 @@ int cmd_import(const std::vector<std::string>& args) {
   std::string source = vm["source"].as<std::string>();
   std::string data = vm["data"].as<std::string>();
   std::string out = vm.count("out") ? vm["out"].as<std::string>() : "hw-models/profiles/" + source + ".h5";
+  sim::check_output_file(out, vm["overwrite"].as<bool>());
   hw::import::Report report;
   hw::Profile p;
   if (source == "sm8550") p = hw::import::import_sm8550(data, report);

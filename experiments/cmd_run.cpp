@@ -17,7 +17,8 @@ int cmd_run(const std::vector<std::string>& args) {
                                                    "experiment config (JSON)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a config value: --set scheduler.name=round_robin --set tasks.0.arrival.rate_rps=30")(
-      "out,o", po::value<std::string>(), "run directory (default: runs/<experiment name>)")(
+      "out,o", po::value<std::string>(), "run directory (default: runs/<experiment name>); must not exist yet")(
+      "overwrite", po::bool_switch(), "let --out replace a previous run directory (never anything else)")(
       "seed", po::value<std::uint64_t>(), "master seed (overrides the config's seed)")(
       "quiet,q", po::bool_switch(), "print nothing on success");
   po::positional_options_description pos;
@@ -36,7 +37,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (vm.count("seed")) seed = vm["seed"].as<std::uint64_t>();
   Experiment e = load_experiment(vm["config"].as<std::string>(), sets, seed);
   std::string out = vm.count("out") ? vm["out"].as<std::string>() : "runs/" + e.name;
-  run_experiment(e, out, vm["quiet"].as<bool>());
+  run_experiment(e, out, vm["quiet"].as<bool>(), vm["overwrite"].as<bool>());
   return 0;
 }
 

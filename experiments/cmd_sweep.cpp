@@ -12,6 +12,7 @@
 #include "experiments/command.h"
 #include "experiments/mpi_world.h"
 #include "experiments/sweep.h"
+#include "experiments/sweep_dir.h"
 #include "sim/run_directory.h"
 
 namespace po = boost::program_options;
@@ -25,7 +26,8 @@ void on_signal(int) { g_interrupted = true; }
 int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("sweep", po::value<std::string>()->required(), "sweep file (JSON)")(
-      "out,o", po::value<std::string>()->required(), "output directory (reused to resume)")(
+      "out,o", po::value<std::string>()->required(), "output directory (new, or a sweep of the same spec to resume)")(
+      "overwrite", po::bool_switch(), "discard the progress of a sweep of another spec in DIR and start over")(
       "threads,j", po::value<int>()->default_value(0), "OpenMP threads per process (0: all cores)")(
       "quiet,q", po::bool_switch(), "no progress bar");
   po::positional_options_description pos;
@@ -37,7 +39,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
                      "Runs the cross product of the sweep's axes over its base experiment and writes one row per\n"
                      "run to DIR/results.h5 (table 'runs') and DIR/results.csv, ordered by run index whatever the\n"
                      "thread or rank count. Finished runs are kept in DIR/progress/ as they complete: after a\n"
-                     "kill, rerun the same command to finish the rest.\n\n"
+                     "kill, rerun the same command to finish the rest. A rerun whose sweep file or base config\n"
+                     "changed refuses, unless --overwrite says to start over. Everything (every axis value, every\n"
+                     "metric, DIR) is checked before DIR is created.\n\n"
                      "Sweep file: {\"base\": \"experiment.json\", \"axes\": [\n"
                      "  {\"key\": \"scheduler.name\", \"values\": [\"round_robin\", \"least_slack_time_first\"]},\n"
                      "  {\"name\": \"load\", \"values\": {\"low\": {\"tasks.0.arrival.rate_rps\": 5}, \"high\": {...}}},\n"
@@ -46,9 +50,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
     return 0;
   }
   MpiWorld& world = MpiWorld::get();
+  // Everything is checked, on every rank, before anything is created or printed.
   SweepSpec spec = read_sweep(vm["sweep"].as<std::string>());
+  SweepPlan plan = validate_sweep(spec);
   std::string out = vm["out"].as<std::string>();
-  std::filesystem::create_directories(out);
+  SweepDirState state = check_sweep_dir(out, plan.spec_hash, vm["overwrite"].as<bool>());
+  world.barrier();
+  if (world.rank() == 0) prepare_sweep_dir(out, plan.spec_hash, state);
+  world.barrier();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
@@ -61,7 +70,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   opt.interrupted = &g_interrupted;
   // Every rank reads the progress files before any rank appends to them, so all ranks agree
   // on what is left.
-  std::vector<SweepRow> previous = read_progress(out);
+  std::vector<SweepRow> previous = read_progress(out, spec.run_count());
   if (world.rank() == 0 && opt.progress) {
     std::cerr << fmt::format("[sweep] {} runs ({} axes) over {}, {} rank(s), {} already done\n", spec.run_count(),
                              spec.axes.size(), spec.base_config, world.size(), previous.size());
@@ -71,8 +80,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::vector<SweepRow> mine;
   std::string failure;
   try {
-    mine = run_sweep_rank(spec, opt);
+    mine = run_sweep_rank(spec, plan, opt);
   } catch (const sim::ConfigError&) {
+    throw;
+  } catch (const sim::TimeOverflow&) {
     throw;
   } catch (const std::exception& e) {
     failure = e.what();

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "policies/preloader.h"
+#include "sim/output_path.h"
 #include "sim/registry.h"
 #include "sim/table.h"
 #include "workloads/edgecaffe_arrivals.h"
@@ -52,7 +53,7 @@ Experiment load_experiment(const std::string& file, const std::vector<std::strin
 
 const std::vector<sim::ParamSpec>& experiment_params() {
   static const std::vector<sim::ParamSpec> specs = {
-      sim::param_string("name", "", "run name (the default output folder runs/NAME); empty: the config file's stem"),
+      sim::param_string("name", "", "run name, one path component (the default output folder runs/NAME); absent: the config file's stem"),
       sim::param_string("description", "", "free text, kept in config.resolved.json"),
       sim::param_int("seed", 1, "", "root of every random stream (arrivals, latencies, policies)", 0),
       sim::param_duration("duration", "60s", "arrivals stop here; requests in flight then run to completion"),
@@ -66,7 +67,8 @@ const std::vector<sim::ParamSpec>& experiment_params() {
       sim::param_json("memory_budget", sim::Json::object(),
                       "{\"share_of_zoo\": x}: weights may use x of the tasks' zoos (replaces the platform's capacity); {}: none"),
       sim::param_double("precision_change_ms", 0.15, "ms",
-                        "conversion cost at a boundary between subgraphs of different precision, where the profile has none", 0.0),
+                        "conversion cost at a boundary between subgraphs of different precision, where the profile has none", 0.0,
+                        sim::kMaxInputMs),
       sim::param_json("tasks", sim::Json(), "list of tasks: name, model, variant, slo, arrival, max_requests, start"),
       sim::param_json("slo_changes", sim::Json::array(), "list of {at, task, latency_ms, min_accuracy}"),
       sim::param_json("arrival_sets", sim::Json::array(),
@@ -77,15 +79,16 @@ const std::vector<sim::ParamSpec>& experiment_params() {
   return specs;
 }
 
-Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir) {
-  sim::ConfigNode root(config, file);
+Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir,
+                                const std::string& json_path) {
+  sim::ConfigNode root(config, file, json_path);
   root.expect_object();
   const sim::Params top(root, experiment_params(), {});
   Experiment e;
   e.file = file;
   e.base_dir = base_dir;
-  e.name = top.get_string("name");
-  if (e.name.empty()) e.name = fs::path(file).stem().string();
+  // The name becomes the default output folder runs/<name>: one path component of its own.
+  e.name = root.has("name") ? sim::checked_output_name(root.at("name")) : fs::path(file).stem().string();
   e.seed = static_cast<std::uint64_t>(top.get_int("seed"));
   e.duration = top.get_duration("duration");
   if (e.duration <= sim::Time::zero()) root.at("duration").fail("must be positive");
@@ -262,7 +265,9 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
       for (const auto& u : m.memory) {
         act = std::max(act, u.activation_bytes);
         largest = std::max(largest, u.weights_bytes);
-        if (!seen[static_cast<std::size_t>(t.model)]) zoo += u.weights_bytes;
+        if (!seen[static_cast<std::size_t>(t.model)] && __builtin_add_overflow(zoo, u.weights_bytes, &zoo)) {
+          mb.fail("the tasks' zoos are too large to add up");
+        }
       }
       seen[static_cast<std::size_t>(t.model)] = true;
     }
@@ -270,7 +275,11 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     for (const auto& p : e.platform.processors) slots += p.slots;
     // At least one unit must always fit, or on-demand loading could wait forever.
     auto budget = std::max(static_cast<std::int64_t>(share * static_cast<double>(zoo)), largest);
-    e.platform.memory_capacity_bytes = budget + act * slots;
+    std::int64_t activations = 0;
+    if (__builtin_mul_overflow(act, static_cast<std::int64_t>(slots), &activations) ||
+        __builtin_add_overflow(budget, activations, &e.platform.memory_capacity_bytes)) {
+      mb.fail("the budget plus every slot's activations is too large");
+    }
     resolved["memory_budget"] = {{"share_of_zoo", share}, {"zoo_bytes", zoo}, {"budget_bytes", budget},
                                  {"capacity_bytes", e.platform.memory_capacity_bytes}};
     resolved["platform"] = hw::to_json(e.platform);
@@ -302,6 +311,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
     on.expect_keys({"trace", "trace_max_requests", "intervals", "sinks", "decisions", "decisions_max_rows"});
     e.outputs.trace = on.get_bool("trace", true);
     e.outputs.trace_max_requests = on.get_int("trace_max_requests", 2000);
+    if (e.outputs.trace_max_requests < 0) on.at("trace_max_requests").fail("must not be negative");
     e.outputs.intervals = on.get_bool("intervals", true);
     bool decisions = on.get_bool("decisions", false);
     std::int64_t max_rows = on.get_int("decisions_max_rows", 1000000);

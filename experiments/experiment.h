@@ -103,7 +103,9 @@ const std::vector<sim::ParamSpec>& experiment_params();
 // `overrides` are "key.path=value" strings (the CLI's --set).
 Experiment load_experiment(const std::string& file, const std::vector<std::string>& overrides = {},
                            std::optional<std::uint64_t> seed = std::nullopt);
-// Same, from an already-parsed config whose relative paths resolve against `base_dir`.
-Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir);
+// Same, from an already-parsed config whose relative paths resolve against `base_dir`; `json_path`
+// is where the config sits in `file` (an inline experiment: "$.experiment"), so errors name it.
+Experiment load_experiment_json(const sim::Json& config, const std::string& file, const std::string& base_dir,
+                                const std::string& json_path = "$");
 
 }  // namespace experiments

@@ -14,6 +14,7 @@
 #include "hw-models/stitching/frontier.h"
 #include "hw-models/stitching/stitching_gain.h"
 #include "sim/rng.h"
+#include "sim/output_path.h"
 #include "sim/run_directory.h"
 #include "sim/table.h"
 
@@ -77,7 +78,8 @@ ExploreConfig load_explore(const std::string& file, const std::vector<std::strin
   sim::Params params(root, explore_params(), {"name", "description", "experiment", "tasks"});
   if (experiment_file.empty()) experiment_file = resolve_path(base, root.at("experiment").as_string());
   c.experiment = load_experiment(experiment_file);
-  c.name = root.get_string("name", "explore-" + c.experiment.name);
+  if (root.has("description")) root.at("description").as_string();
+  c.name = root.has("name") ? sim::checked_output_name(root.at("name")) : "explore-" + c.experiment.name;
   if (root.has("tasks")) {
     for (const auto& tn : root.at("tasks").elements()) {
       std::string name = tn.as_string();
@@ -250,10 +252,10 @@ sim::Json cv_json(const ex::CvError& e) {
 
 }  // namespace
 
-sim::Json run_explore(const ExploreConfig& c, const std::string& out_dir, bool quiet) {
+sim::Json run_explore(const ExploreConfig& c, const std::string& out_dir, bool quiet, bool overwrite) {
   const Experiment& e = c.experiment;
   const hw::Profile& profile = *e.profile;
-  sim::RunDirectory dir(out_dir);
+  sim::RunDirectory dir(out_dir, "explore", overwrite);
   auto estimator = ex::make_accuracy_estimator(c.estimator_node);
   auto baseline = ex::make_accuracy_estimator(c.baseline_node);
   sim::Table variants("variants"), frontier_t("frontier"), zoo_t("zoo_frontier"), hist("histogram");

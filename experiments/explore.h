@@ -41,8 +41,9 @@ struct ExploreConfig {
 // Reads and validates everything before any output exists; every problem is one ConfigError.
 ExploreConfig load_explore(const std::string& file, const std::vector<std::string>& overrides = {});
 
-// Explores every task and writes `out_dir` (explore.resolved.json, summary.json, frontier.json,
-// explore.h5). Returns the summary.
-sim::Json run_explore(const ExploreConfig& config, const std::string& out_dir, bool quiet);
+// Checks `out_dir` (new, empty, or a previous explore output with `overwrite`), explores every
+// task and writes `out_dir` (explore.resolved.json, summary.json, frontier.json, explore.h5).
+// Returns the summary.
+sim::Json run_explore(const ExploreConfig& config, const std::string& out_dir, bool quiet, bool overwrite = false);
 
 }  // namespace experiments

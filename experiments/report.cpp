@@ -100,9 +100,10 @@ std::string format_summary_table(const sim::Json& s) {
   return out;
 }
 
-sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet, std::size_t chunk_rows) {
+sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet, bool overwrite,
+                         std::size_t chunk_rows) {
+  sim::RunDirectory dir(out_dir, "run", overwrite);
   auto t0 = std::chrono::steady_clock::now();
-  sim::RunDirectory dir(out_dir);
   sim::write_json_file(dir.file("config.resolved.json"), e.resolved);
   // Tables stream to the sinks in chunks as requests end; only the requests the trace shows are
   // kept in memory.

@@ -20,9 +20,11 @@ void write_trace(const Experiment& e, const RunResult& r, const std::string& pat
 // A fixed-width table of per-task results for the terminal.
 std::string format_summary_table(const sim::Json& summary);
 
-// Runs the experiment and writes the run directory `out_dir` atomically. Returns the summary.
-// Tables stream to the sinks in chunks of `chunk_rows` rows as requests end, so memory does not
-// grow with the run's length (only the requests the trace shows are kept).
-sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet, std::size_t chunk_rows = 65536);
+// Checks `out_dir` (sim::RunDirectory: new, empty, or a previous run output with `overwrite`)
+// before simulating, runs the experiment and writes the run directory atomically. Tables stream
+// to the sinks in chunks of `chunk_rows` rows as requests end, so memory does not grow with the
+// run's length (only the requests the trace shows are kept). Returns the summary.
+sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool quiet, bool overwrite = false,
+                         std::size_t chunk_rows = 65536);
 
 }  // namespace experiments

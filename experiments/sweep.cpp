@@ -15,6 +15,7 @@
 #include "experiments/experiment.h"
 #include "experiments/report.h"
 #include "experiments/simulation.h"
+#include "experiments/sweep_dir.h"
 #include "sim/run_directory.h"
 #include "sim/table.h"
 
@@ -40,12 +41,14 @@ namespace {
 
 std::string label_of(const sim::Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-SweepAxis read_axis(const sim::ConfigNode& node) {
+// `ordered_values` is the same axis's "values" as written in the file (keys in file order).
+SweepAxis read_axis(const sim::ConfigNode& node, const nlohmann::ordered_json& ordered_values) {
   node.expect_keys({"key", "name", "values"});
   SweepAxis a;
   auto values = node.at("values");
   if (node.has("key")) {
     std::string key = node.at("key").as_string();
+    a.key = key;
     a.name = node.get_string("name", key);
     values.expect_array();
     for (const auto& v : values.elements()) {
@@ -55,7 +58,8 @@ SweepAxis read_axis(const sim::ConfigNode& node) {
   } else {
     a.name = node.at("name").as_string();
     values.expect_object();
-    for (const auto& label : values.keys()) {
+    for (auto it = ordered_values.begin(); it != ordered_values.end(); ++it) {
+      const std::string& label = it.key();
       auto set = values.at(label);
       set.expect_object();
       a.labels.push_back(label);
@@ -90,17 +94,97 @@ SweepSpec read_sweep(const std::string& file) {
   sim::Json j = sim::read_json_file(file);
   sim::ConfigNode root(j, file);
   root.expect_keys({"description", "base", "axes", "metrics"});
+  if (root.has("description")) root.at("description").as_string();
   SweepSpec s;
   s.file = file;
   fs::path base(root.at("base").as_string());
   s.base_config = (base.is_relative() ? fs::path(base_dir_of(file)) / base : base).lexically_normal().string();
-  for (const auto& a : root.at("axes").elements()) s.axes.push_back(read_axis(a));
+  // The file again, keeping key order: named axis values run in the order they are written.
+  // read_json_file has accepted it, so it parses and is within bounds.
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(text, nullptr, false);
+  auto axes = root.at("axes");
+  axes.expect_array();
+  if (axes.size() == 0) axes.fail("a sweep needs at least one axis");
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    const nlohmann::ordered_json* values = nullptr;
+    if (ordered.is_object() && ordered["axes"].is_array() && i < ordered["axes"].size() && ordered["axes"][i].is_object() &&
+        ordered["axes"][i].contains("values")) {
+      values = &ordered["axes"][i]["values"];
+    }
+    static const nlohmann::ordered_json kNone = nlohmann::ordered_json::object();
+    s.axes.push_back(read_axis(axes.at(i), values ? *values : kNone));
+  }
+  // Bounded so run indices and coordinates cannot overflow.
+  double runs = 1;
+  for (const auto& a : s.axes) runs *= static_cast<double>(a.labels.size());
+  if (runs > 1e7) axes.fail(fmt::format("{:.0f} runs; a sweep may have at most 10^7", runs));
   for (std::size_t i = 0; i < s.axes.size(); ++i)
     for (std::size_t k = 0; k < i; ++k)
       if (s.axes[i].name == s.axes[k].name) root.at("axes").at(i).fail(fmt::format("duplicate axis name '{}'", s.axes[i].name));
   if (root.has("metrics"))
     for (const auto& m : root.at("metrics").elements()) s.metrics.push_back(m.as_string());
   return s;
+}
+
+namespace {
+
+// FNV-1a, 64 bit: identifies a spec, not a security measure.
+std::string hash_hex(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+// The summary's metric names for experiment `e`, from an empty result of the right shape.
+sim::Json summary_metrics(const Experiment& e) {
+  RunResult empty;
+  empty.utilization.assign(e.platform.processors.size(), 0.0);
+  empty.jobs_per_processor.assign(e.platform.processors.size(), 0);
+  sim::Json flat = sim::Json::object();
+  flatten(make_summary(e, empty), "", flat);
+  return flat;
+}
+
+}  // namespace
+
+SweepPlan validate_sweep(const SweepSpec& spec) {
+  SweepPlan plan;
+  plan.base = sim::read_json_file(spec.base_config);
+  plan.base_dir = base_dir_of(spec.base_config);
+  sim::Json sweep_json = sim::read_json_file(spec.file);
+  plan.spec_hash = hash_hex(sweep_json.dump() + "\n" + plan.base.dump());
+  std::vector<std::string> missing_metric_in;
+  for (std::size_t a = 0; a < spec.axes.size(); ++a) {
+    const SweepAxis& axis = spec.axes[a];
+    for (std::size_t v = 0; v < axis.labels.size(); ++v) {
+      std::string where = axis.key.empty() ? fmt::format("$.axes[{}].values.{}", a, axis.labels[v])
+                                           : fmt::format("$.axes[{}].values[{}]", a, v);
+      std::string what = fmt::format("axis '{}' value '{}'", axis.name, axis.labels[v]);
+      sim::Json c = plan.base;
+      Experiment e;
+      try {
+        for (const auto& [key, value] : axis.overrides[v]) sim::set_path(c, key, value, spec.file);
+        e = load_experiment_json(c, spec.base_config, plan.base_dir);
+      } catch (const sim::ConfigError& err) {
+        throw sim::ConfigError(spec.file, where, fmt::format("{}: {}", what, err.what()));
+      }
+      sim::Json metrics = summary_metrics(e);
+      for (std::size_t m = 0; m < spec.metrics.size(); ++m) {
+        if (!metrics.contains(spec.metrics[m])) {
+          throw sim::ConfigError(spec.file, fmt::format("$.metrics[{}]", m),
+                                 fmt::format("the summary has no metric '{}' (with {}); metrics are dotted summary "
+                                             "paths such as overall.slo_violation_rate",
+                                             spec.metrics[m], what));
+        }
+      }
+    }
+  }
+  return plan;
 }
 
 sim::Json config_for_run(const SweepSpec& spec, const sim::Json& base, std::size_t index) {
@@ -115,7 +199,7 @@ sim::Json config_for_run(const SweepSpec& spec, const sim::Json& base, std::size
   return c;
 }
 
-std::vector<SweepRow> read_progress(const std::string& out_dir) {
+std::vector<SweepRow> read_progress(const std::string& out_dir, std::size_t run_count) {
   std::map<std::size_t, sim::Json> rows;
   fs::path dir = fs::path(out_dir) / "progress";
   if (fs::exists(dir)) {
@@ -128,8 +212,12 @@ std::vector<SweepRow> read_progress(const std::string& out_dir) {
       while (std::getline(in, line)) {
         // A line cut short by a kill does not parse (or lacks fields): that run is redone.
         sim::Json j = sim::Json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.contains("index") || !j.contains("values")) continue;
-        rows.emplace(j["index"].get<std::size_t>(), j["values"]);
+        if (j.is_discarded() || !j.is_object() || !j.contains("index") || !j["index"].is_number_unsigned() ||
+            !j.contains("values") || !j["values"].is_object()) {
+          continue;
+        }
+        auto index = j["index"].get<std::size_t>();
+        if (index < run_count) rows.emplace(index, j["values"]);
       }
     }
   }
@@ -138,18 +226,9 @@ std::vector<SweepRow> read_progress(const std::string& out_dir) {
   return out;
 }
 
-std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepOptions& opt) {
-  sim::Json base = sim::read_json_file(spec.base_config);
-  std::string base_dir = base_dir_of(spec.base_config);
-  // Validate every axis value on its own before running anything, so a typo fails in
-  // milliseconds rather than after hours.
-  for (std::size_t a = 0; a < spec.axes.size(); ++a) {
-    for (std::size_t v = 0; v < spec.axes[a].labels.size(); ++v) {
-      sim::Json c = base;
-      for (const auto& [key, value] : spec.axes[a].overrides[v]) sim::set_path(c, key, value, spec.file);
-      load_experiment_json(c, spec.base_config, base_dir);
-    }
-  }
+std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepPlan& plan, const SweepOptions& opt) {
+  const sim::Json& base = plan.base;
+  const std::string& base_dir = plan.base_dir;
 
   std::vector<bool> done(spec.run_count(), false);
   for (std::size_t i : opt.done)
@@ -162,11 +241,13 @@ std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepOptions& 
 
   fs::create_directories(fs::path(opt.out_dir) / "progress");
   std::string progress_file = (fs::path(opt.out_dir) / "progress" / fmt::format("rank-{}.jsonl", opt.rank)).string();
+  repair_progress_file(progress_file);
   std::ofstream progress(progress_file, std::ios::app);
   if (!progress) throw std::runtime_error("cannot write " + progress_file);
   std::mutex mutex;
   std::vector<SweepRow> rows;
   std::string error;
+  std::exception_ptr config_error;  // bad input found only in a run: rethrown as it is
   std::atomic<std::size_t> finished{0};
   auto t0 = std::chrono::steady_clock::now();
   auto last_print = t0;
@@ -200,7 +281,12 @@ std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepOptions& 
       }
     } catch (const std::exception& ex) {
       std::lock_guard lock(mutex);
-      if (error.empty()) error = ex.what();
+      if (error.empty()) {
+        error = ex.what();
+        if (dynamic_cast<const sim::ConfigError*>(&ex) || dynamic_cast<const sim::TimeOverflow*>(&ex)) {
+          config_error = std::current_exception();
+        }
+      }
       continue;
     }
     std::lock_guard lock(mutex);
@@ -228,6 +314,7 @@ std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepOptions& 
     }
   }
   if (opt.progress && opt.rank == 0 && tty) std::cerr << "\n";
+  if (config_error) std::rethrow_exception(config_error);
   if (!error.empty()) throw std::runtime_error(error);
   std::sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.index < b.index; });
   return rows;

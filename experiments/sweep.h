@@ -6,9 +6,13 @@
 // numbered in row-major order of the axes, which fixes the order of the results table whatever
 // the number of threads or MPI ranks.
 //
+// Axis values keep the order of the sweep file (named override sets included).
+//
 // Durability: every finished run is appended (one JSON line, flushed) to
 // DIR/progress/rank-R.jsonl before the next one starts. Rerunning the same sweep on the same
-// DIR skips finished runs; a torn last line from a kill is ignored and that run is redone.
+// DIR skips finished runs; a torn last line from a kill is cut off before the next append (see
+// sweep_dir.h) and that run is redone. DIR's marker records the spec hash, so a rerun with
+// another spec refuses instead of mixing old rows into new results.
 // results.h5 / results.csv are written, atomically, once every run is done.
 #pragma once
 
@@ -24,6 +28,7 @@ namespace experiments {
 
 struct SweepAxis {
   std::string name;                      // column name in the results table
+  std::string key;                       // the config key of a {"key": ...} axis; empty for named sets
   std::vector<std::string> labels;       // one per value, for the table
   std::vector<std::vector<std::pair<std::string, sim::Json>>> overrides;  // per value: key -> value
 };
@@ -39,6 +44,19 @@ struct SweepSpec {
 };
 
 SweepSpec read_sweep(const std::string& file);
+
+// What validate_sweep() checked, for the runs.
+struct SweepPlan {
+  sim::Json base;         // the base config
+  std::string base_dir;   // its relative paths resolve here
+  std::string spec_hash;  // 16 hex digits over the sweep file and the base config
+};
+
+// Validates the whole sweep before anything is created or printed: the base config with every
+// axis value applied on its own (an error names the sweep file's axis and value, and what the
+// base config reader said), and every metric against the summary of each such config. Throws
+// ConfigError.
+SweepPlan validate_sweep(const SweepSpec& spec);
 
 struct SweepOptions {
   std::string out_dir;
@@ -58,12 +76,13 @@ struct SweepRow {
 };
 
 // Runs the runs of this rank that are not yet done. Returns this rank's newly finished rows.
-// Throws ConfigError if the sweep is malformed or a run's config is (every run's config is
-// validated before any run starts, so a bad value fails fast).
-std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepOptions& options);
+// Call validate_sweep() first; a ConfigError that still arises in a run (a combination of axis
+// values that is bad only together) is rethrown as it is.
+std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepPlan& plan, const SweepOptions& options);
 
-// Reads every progress file in DIR/progress; rows sorted by index, duplicates removed.
-std::vector<SweepRow> read_progress(const std::string& out_dir);
+// Reads every progress file in DIR/progress; rows sorted by index, duplicates removed; lines that
+// are torn or malformed, or name a run index >= run_count, are skipped (those runs are redone).
+std::vector<SweepRow> read_progress(const std::string& out_dir, std::size_t run_count);
 
 // Writes results.h5 and results.csv (plus sweep.json, the spec as run) into out_dir atomically,
 // from complete rows sorted by index.

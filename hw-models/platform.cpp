@@ -36,6 +36,8 @@ Platform read_platform(const sim::ConfigNode& node) {
   p.name = node.get_string("name", "platform");
   auto procs = node.at("processors");
   if (procs.size() == 0) procs.fail("a platform needs at least one processor");
+  // Bounded so slot and memory sums cannot overflow (64 processors x 64 slots).
+  if (procs.size() > 64) procs.fail("a platform has at most 64 processors");
   for (const auto& pn : procs.elements()) {
     pn.expect_keys({"name", "kind", "slots"});
     Processor proc;
@@ -54,6 +56,9 @@ Platform read_platform(const sim::ConfigNode& node) {
                    "storage_write_bytes_per_s", "provenance"});
   p.memory_capacity_bytes = mem.at("capacity_bytes").as_int();
   if (p.memory_capacity_bytes <= 0) mem.at("capacity_bytes").fail("must be positive");
+  if (p.memory_capacity_bytes > sim::kMaxInputBytes) {
+    mem.at("capacity_bytes").fail(fmt::format("is too large (at most {} bytes)", sim::kMaxInputBytes));
+  }
   p.load_bandwidth_bytes_per_s = mem.get_double("load_bandwidth_bytes_per_s", 1e9, 1.0);
   p.storage_read_bytes_per_s = mem.get_double("storage_read_bytes_per_s", 0.0, 0.0);
   p.storage_write_bytes_per_s = mem.get_double("storage_write_bytes_per_s", 0.0, 0.0);
@@ -63,7 +68,7 @@ Platform read_platform(const sim::ConfigNode& node) {
   if (node.has("handoff_ms")) {
     auto h = node.at("handoff_ms");
     h.expect_object();
-    double def = h.get_double("default", 0.0, 0.0);
+    double def = h.get_double("default", 0.0, 0.0, sim::kMaxInputMs);
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < n; ++j)
         if (i != j) p.handoff[i][j] = sim::from_ms(def);
@@ -73,18 +78,18 @@ Platform read_platform(const sim::ConfigNode& node) {
       int from = arrow == std::string::npos ? -1 : p.find(key.substr(0, arrow));
       int to = arrow == std::string::npos ? -1 : p.find(key.substr(arrow + 2));
       if (from < 0 || to < 0) h.at(key).fail("expected \"FROM->TO\" naming processors of this platform");
-      p.handoff[from][to] = sim::from_ms(h.at(key).as_double(0.0));
+      p.handoff[from][to] = sim::from_ms(h.at(key).as_double(0.0, sim::kMaxInputMs));
     }
   }
   if (node.has("dispatch_ms")) {
     auto d = node.at("dispatch_ms");
     d.expect_object();
-    p.dispatch.assign(n, sim::from_ms(d.get_double("default", 0.0, 0.0)));
+    p.dispatch.assign(n, sim::from_ms(d.get_double("default", 0.0, 0.0, sim::kMaxInputMs)));
     for (const auto& key : d.keys()) {
       if (key == "default") continue;
       int to = p.find(key);
       if (to < 0) d.at(key).fail("not a processor of this platform");
-      p.dispatch[static_cast<std::size_t>(to)] = sim::from_ms(d.at(key).as_double(0.0));
+      p.dispatch[static_cast<std::size_t>(to)] = sim::from_ms(d.at(key).as_double(0.0, sim::kMaxInputMs));
     }
   }
   sim::ConfigNode cache = node.has("cache_model") ? node.at("cache_model")

@@ -176,7 +176,7 @@ LatencyDist read_latency(const sim::ConfigNode& e) {
     double sum = 0, sq = 0;
     d.min_ms = 1e300;
     for (const auto& x : arr.elements()) {
-      double v = x.as_double(0.0);
+      double v = x.as_double(0.0, sim::kMaxInputMs);
       d.samples_ms.push_back(v);
       sum += v;
       sq += v * v;
@@ -188,15 +188,15 @@ LatencyDist read_latency(const sim::ConfigNode& e) {
     d.stddev_ms = std::sqrt(std::max(0.0, sq / n - d.mean_ms * d.mean_ms));
     d.count = static_cast<std::int64_t>(d.samples_ms.size());
   } else {
-    d.mean_ms = e.at("mean_ms").as_double(0.0);
-    d.stddev_ms = e.get_double("stddev_ms", 0.0, 0.0);
-    d.min_ms = e.get_double("min_ms", 0.0, 0.0);
-    d.max_ms = e.get_double("max_ms", 0.0, 0.0);
+    d.mean_ms = e.at("mean_ms").as_double(0.0, sim::kMaxInputMs);
+    d.stddev_ms = e.get_double("stddev_ms", 0.0, 0.0, sim::kMaxInputMs);
+    d.min_ms = e.get_double("min_ms", 0.0, 0.0, sim::kMaxInputMs);
+    d.max_ms = e.get_double("max_ms", 0.0, 0.0, sim::kMaxInputMs);
     if (d.max_ms > 0 && d.max_ms < d.min_ms) e.at("max_ms").fail("max_ms is below min_ms");
     d.count = e.get_int("count", 0);
     if (d.count < 0) e.at("count").fail("must not be negative");
   }
-  d.cold_mean_ms = e.get_double("cold_mean_ms", 0.0, 0.0);
+  d.cold_mean_ms = e.get_double("cold_mean_ms", 0.0, 0.0, sim::kMaxInputMs);
   d.provenance = read_optional_provenance(e, "provenance");
   return d;
 }
@@ -205,6 +205,7 @@ std::int64_t read_bytes(const sim::ConfigNode& e, std::string_view key, std::int
   if (!e.has(key)) return fallback;
   std::int64_t v = e.at(key).as_int();
   if (v < 0) e.at(key).fail("must not be negative");
+  if (v > sim::kMaxInputBytes) e.at(key).fail(fmt::format("is too large (at most {} bytes)", sim::kMaxInputBytes));
   return v;
 }
 
@@ -269,8 +270,8 @@ ModelProfile read_model(const sim::ConfigNode& node, const std::string& name, co
       if (!e.has("weights_bytes")) e.at("weights_bytes");  // required: throws naming the path
       u.weights_bytes = read_bytes(e, "weights_bytes", 0);
       u.activation_bytes = read_bytes(e, "activation_bytes", 0);
-      u.load_ms = e.has("load_ms") ? e.at("load_ms").as_double(0.0) : -1.0;
-      u.compile_ms = e.has("compile_ms") ? e.at("compile_ms").as_double(0.0) : -1.0;
+      u.load_ms = e.has("load_ms") ? e.at("load_ms").as_double(0.0, sim::kMaxInputMs) : -1.0;
+      u.compile_ms = e.has("compile_ms") ? e.at("compile_ms").as_double(0.0, sim::kMaxInputMs) : -1.0;
       u.provenance = read_optional_provenance(e, "provenance");
     });
   }
@@ -374,8 +375,8 @@ BoundaryCost read_boundary(const sim::ConfigNode& e, const Profile& p) {
     if (e.has("processor")) e.at("processor").fail("a hand-off is between \"from\" and \"to\"; it has no \"processor\"");
   }
   if (b.from == b.to) e.at("to").fail("\"from\" and \"to\" are the same");
-  b.fixed_ms = e.get_double("fixed_ms", 0.0, 0.0);
-  b.ms_per_mb = e.get_double("ms_per_mb", 0.0, 0.0);
+  b.fixed_ms = e.get_double("fixed_ms", 0.0, 0.0, sim::kMaxInputMs);
+  b.ms_per_mb = e.get_double("ms_per_mb", 0.0, 0.0, sim::kMaxInputMs);
   b.provenance = read_optional_provenance(e, "provenance");
   return b;
 }

@@ -26,7 +26,11 @@ namespace hw {
 // Throws std::invalid_argument for a tree this layout cannot hold (mixed-type arrays, arrays of
 // arrays, reserved key names); sim::ConfigError when the file cannot be written.
 void write_json_h5(const sim::Json& document, const std::string& file);
-// Throws sim::ConfigError naming the file and the HDF5 object for an unreadable or malformed file.
-sim::Json read_json_h5(const std::string& file);
+// Throws sim::ConfigError naming the file and the HDF5 object for an unreadable or malformed file;
+// no file, however corrupted, crashes it (bounds in profile_h5_read.cpp).
+// Reading stops after `timeout_s` seconds (a corrupted file can send HDF5 into an endless loop).
+sim::Json read_json_h5(const std::string& file, int timeout_s = 30);
+// The same from an in-memory image of a file (nothing touches the disk); `name` is for messages.
+sim::Json read_json_h5_image(const void* data, std::size_t size, const std::string& name);
 
 }  // namespace hw

@@ -24,6 +24,7 @@ VARIANTS = [
     ("pruned50_structured_int8", "int8", "structured", 0.5, (0.30, 0.45, 0.07), 0.025, 0.13),
 ]
 PROCS = ["cpu", "gpu", "npu"]
+KINDS = {"cpu": "CPU", "gpu": "GPU", "npu": "NPU"}  # profile check wants every processor's kind
 
 
 def main():
@@ -52,7 +53,7 @@ def main():
         "version": 1,
         "description": "ILLUSTRATIVE example profile: hand-made numbers of plausible magnitude, not measurements.",
         "illustrative": True,
-        "processors": PROCS,
+        "processors": [{"name": p, "kind": KINDS[p]} for p in PROCS],
         "models": models,
     }
     out = os.path.join(os.path.dirname(__file__), "..", "hw-models", "profiles", "example_illustrative.json")

@@ -1,45 +1,55 @@
 #include "sim/config.h"
 
 #include <cmath>
+#include <limits>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "sim/json_reader.h"
+
 namespace sim {
 
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (out.size() >= max_bytes) {
+      out += "...";
+      break;
+    }
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
 ConfigError::ConfigError(std::string file, std::string path, std::string message)
-    : std::runtime_error(fmt::format("{}: {}{}{}", file, path, path.empty() ? "" : ": ", message)),
-      file_(std::move(file)),
-      path_(std::move(path)),
-      message_(std::move(message)) {}
+    : std::runtime_error(fmt::format("{}: {}{}{}", printable(file, 1000), printable(path, 1000), path.empty() ? "" : ": ",
+                                     printable(message, 2000))),
+      file_(printable(file, 1000)),
+      path_(printable(path, 1000)),
+      message_(printable(message, 2000)) {}
 
 Json read_json_file(const std::string& file) {
-  std::ifstream in(file);
+  std::error_code ec;
+  auto st = std::filesystem::status(file, ec);
+  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    throw ConfigError(file, "", "is not a regular file");
+  }
+  if (std::filesystem::is_regular_file(st) && std::filesystem::file_size(file, ec) > kMaxJsonFileBytes) {
+    throw ConfigError(file, "", fmt::format("larger than {} MiB", kMaxJsonFileBytes >> 20));
+  }
+  std::ifstream in(file, std::ios::binary);
   if (!in) throw ConfigError(file, "", "cannot open file");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  try {
-    return Json::parse(buffer.str());
-  } catch (const Json::parse_error& e) {
-    // nlohmann reports a byte offset; turn it into line:column for humans.
-    std::string text = buffer.str();
-    std::size_t offset = std::min<std::size_t>(e.byte, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    throw ConfigError(file, "", fmt::format("malformed JSON at line {}, column {}", line, column));
-  }
+  return parse_json_text(buffer.str(), file);
 }
 
 std::string describe_json(const Json& value) {
-  std::string dumped = value.dump();
+  std::string dumped = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (dumped.size() > 40) dumped = dumped.substr(0, 37) + "...";
   return fmt::format("{} {}", value.type_name(), dumped);
 }
@@ -110,6 +120,13 @@ bool ConfigNode::as_bool() const {
 }
 
 std::int64_t ConfigNode::as_int() const {
+  if (value_->is_number_unsigned()) {
+    auto u = value_->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      fail(fmt::format("{} is too large (at most {})", u, std::numeric_limits<std::int64_t>::max()));
+    }
+    return static_cast<std::int64_t>(u);
+  }
   if (value_->is_number_integer()) return value_->get<std::int64_t>();
   if (value_->is_number_float()) {
     double d = value_->get<double>();
@@ -118,13 +135,23 @@ std::int64_t ConfigNode::as_int() const {
   fail(fmt::format("expected an integer, got {}", describe_json(*value_)));
 }
 
+std::uint64_t ConfigNode::as_uint64() const {
+  if (value_->is_number_unsigned()) return value_->get<std::uint64_t>();
+  if (value_->is_number_integer() && value_->get<std::int64_t>() < 0) fail(fmt::format("must not be negative, got {}", value_->get<std::int64_t>()));
+  return static_cast<std::uint64_t>(as_int());
+}
+
 double ConfigNode::as_double(double min, double max) const {
   // nlohmann parses NaN/Infinity literals as errors already; a string "nan" is still a string.
   if (!value_->is_number()) fail(fmt::format("expected a number, got {}", describe_json(*value_)));
   double d = value_->get<double>();
   if (!std::isfinite(d)) fail("expected a finite number");
   if (d < min || d > max) {
-    if (max >= 1e300) fail(fmt::format("must be at least {}, got {}", min, d));
+    // A bound of 1e9 or more is a sanity limit, not part of the value's meaning: name only the
+    // bound that was crossed then, and the whole range for narrow ones such as [0, 1].
+    bool wide = max >= 1e9 || min <= -1e9;
+    if (d < min && wide) fail(fmt::format("must be at least {}, got {}", min, d));
+    if (d > max && wide) fail(fmt::format("is too large (at most {}), got {}", max, d));
     fail(fmt::format("must be in [{}, {}], got {}", min, max, d));
   }
   return d;
@@ -187,11 +214,10 @@ void apply_override(Json& root, const std::string& assignment) {
   }
   std::string text = assignment.substr(eq + 1);
   Json value;
-  try {
-    value = Json::parse(text);
-  } catch (const Json::parse_error&) {
-    value = text;  // bare words are strings: --set scheduler.name=round_robin
-  }
+  // Text that is not JSON at all is a bare string (--set scheduler.name=round_robin); JSON that
+  // parses but is out of bounds (1e999, too deep, a duplicate key) is an error.
+  auto parsed = try_parse_json_text(text, "--set " + assignment.substr(0, eq));
+  value = parsed ? std::move(*parsed) : Json(text);
   set_path(root, assignment.substr(0, eq), std::move(value));
 }
 
@@ -206,6 +232,7 @@ void set_path(Json& root, const std::string& key, Json value, const std::string&
     bool numeric = part.find_first_not_of("0123456789") == std::string::npos;
     if (node->is_array()) {
       if (!numeric) throw ConfigError(origin, path, fmt::format("'{}' is not an array index", part));
+      if (part.size() > 18) throw ConfigError(origin, path + "[" + part + "]", "index out of range");
       std::size_t index = std::stoul(part);
       path += fmt::format("[{}]", index);
       if (index >= node->size()) throw ConfigError(origin, path, "index out of range");

@@ -21,6 +21,11 @@ namespace sim {
 
 using Json = nlohmann::json;
 
+// `text` with control characters (newlines, escape sequences) written as \xNN and cut after
+// `max_bytes`, so text from a corrupted file stays one line of a message.
+std::string printable(std::string_view text, std::size_t max_bytes);
+
+// Its what() is one line: file, path and message pass through printable().
 class ConfigError : public std::runtime_error {
  public:
   ConfigError(std::string file, std::string path, std::string message);
@@ -62,7 +67,8 @@ class ConfigNode {
 
   std::string as_string() const;
   bool as_bool() const;
-  std::int64_t as_int() const;
+  std::int64_t as_int() const;  // an integer that fits int64 (2^63 and above are errors)
+  std::uint64_t as_uint64() const;  // a non-negative integer up to 2^64 - 1
   // Finite number; `min`/`max` bound it (inclusive), out of range is an error naming the path.
   double as_double(double min = -1e300, double max = 1e300) const;
   // A duration: a string with a unit ("2.5ms") or a bare number in `bare_unit` ("ms", "s", ...).

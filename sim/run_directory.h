@@ -1,12 +1,17 @@
-// A run directory that appears whole or not at all.
+// A run directory that appears whole or not at all, and only where it may.
 //
-// Contract: files are written into a hidden staging directory beside the target; commit()
-// replaces the target with it in one rename. If the run fails (or the process is interrupted
-// before commit), the target is untouched and the staging directory is removed by the
-// destructor, so a failed run never leaves a partial or corrupted run directory behind.
+// Contract: the constructor checks the target with check_output_dir (sim/output_path.h): nothing
+// there, an empty directory, or a previous output of the same kind with `overwrite`; otherwise it
+// throws ConfigError before anything is written. It then creates missing parents and a hidden
+// staging directory beside the target (so an unwritable place fails before any work starts) and
+// writes the kind marker into it. Files are written into staging; commit() checks the target
+// again and replaces it with the staging directory in one rename. If the run fails (or the
+// process is interrupted before commit), the target is untouched, and the destructor removes the
+// staging directory and every parent folder the constructor created.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/config.h"
 
@@ -14,7 +19,7 @@ namespace sim {
 
 class RunDirectory {
  public:
-  explicit RunDirectory(std::string target);
+  RunDirectory(std::string target, std::string kind, bool overwrite);
   ~RunDirectory();
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;
@@ -26,9 +31,17 @@ class RunDirectory {
   void commit();
 
  private:
-  std::string target_, staging_;
+  std::string target_, kind_, staging_;
+  bool overwrite_ = false;
   bool committed_ = false;
+  std::vector<std::string> created_parents_;  // deepest last
 };
+
+// Creates `dir` and its missing parents; returns the folders it created, outermost first.
+// Throws ConfigError naming `dir` when one cannot be created.
+std::vector<std::string> create_directories_recorded(const std::string& dir);
+// Removes the folders of create_directories_recorded, deepest first, where still empty.
+void remove_created_directories(const std::vector<std::string>& created);
 
 // Writes JSON to `path` via a temporary file and rename, with 2-space indentation.
 void write_json_file(const std::string& path, const Json& value);

@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "sim/output_path.h"
 #include "sim/registry.h"
 #include "sim/table.h"
 
@@ -114,7 +115,8 @@ class Hdf5Sink final : public ResultSink {
 const Registration<ResultSink> kRegistration{
     "hdf5", "tables in one HDF5 file: a group per table, a dataset per column",
     {param_string("file", "results.h5", "file name inside the run directory")},
-    [](const Params& p) { return std::make_unique<Hdf5Sink>(p.get_string("file")); }};
+    // One file inside the run directory: a path could write outside it.
+    [](const Params& p) { return std::make_unique<Hdf5Sink>(checked_output_name(p.node("file"))); }};
 
 }  // namespace
 }  // namespace sim

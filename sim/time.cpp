@@ -8,6 +8,12 @@
 
 namespace sim {
 
+namespace detail {
+void throw_time_overflow(const char* what) {
+  throw TimeOverflow(fmt::format("{} out of the range of simulated time (int64 nanoseconds, about 292 years)", what));
+}
+}  // namespace detail
+
 Time parse_duration(std::string_view text) {
   std::string s(text);
   const char* begin = s.c_str();

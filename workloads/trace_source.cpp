@@ -1,4 +1,5 @@
 #include "workloads/trace_source.h"
+#include "workloads/trace.h"
 
 #include <charconv>
 #include <chrono>
@@ -122,28 +123,7 @@ void check_not_decreasing(const CsvReader& reader, const std::vector<sim::Time>&
 }
 
 std::vector<sim::Time> parse_arrival_ms(const std::string& file, const std::string& task) {
-  CsvReader reader(file);
-  const auto header = read_header(file, reader);
-  const int time_col = CsvReader::column(header, "arrival_ms");
-  const int task_col = CsvReader::column(header, "task");
-  if (time_col < 0) reader.fail("header has no 'arrival_ms' column");
-  if (!task.empty() && task_col < 0) reader.fail(fmt::format("header has no 'task' column (task '{}' asked for)", task));
-  std::vector<sim::Time> times;
-  std::vector<std::string_view> cells;
-  while (reader.next(cells)) {
-    reader.require_columns(cells, std::max(time_col, task_col));
-    if (!task.empty() && cells[task_col] != task) continue;
-    const std::string text(cells[time_col]);
-    char* end = nullptr;
-    const double ms = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(ms) || ms < 0 || ms > 9e12) {
-      reader.fail(fmt::format("column arrival_ms: '{}' is not a non-negative number of ms", text));
-    }
-    const sim::Time t = sim::from_ms(ms);
-    check_not_decreasing(reader, times, t);
-    times.push_back(t);
-  }
-  return times;
+  return read_trace_file(file, task);  // libcsv, one reader for the format (workloads/trace.h)
 }
 
 std::vector<sim::Time> parse_timestamps(const std::string& file, const std::string& column) {

@@ -16,6 +16,7 @@
 #include "experiments/live/zoo.h"
 #include "hw-models/platform.h"
 #include "hw-models/profile.h"
+#include "sim/output_path.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -67,7 +68,8 @@ int cmd_profile_run(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(), "live zoo config (JSON)")(
       "backend", po::value<std::string>()->default_value("onednn"), "execution backend (onednn)")(
-      "out,o", po::value<std::string>()->required(), "profile to write (.h5 or .json)")(
+      "out,o", po::value<std::string>()->required(), "profile to write (.h5 or .json; a new file)")(
+      "overwrite", po::bool_switch(), "let --out and --platform-out replace existing files")(
       "platform-out", po::value<std::string>(), "platform file to write (default: PROFILE.platform.json beside the profile)")(
       "quiet,q", po::bool_switch(), "print nothing on success");
   po::positional_options_description pos;
@@ -107,6 +109,8 @@ int cmd_profile_run(const std::vector<std::string>& args) {
       throw sim::ConfigError(f, "$", fmt::format("cannot create the folder {}: {}", dir.string(), ec ? ec.message() : "not a directory"));
     }
   }
+  sim::check_output_file(out, vm["overwrite"].as<bool>());
+  sim::check_output_file(platform_out, vm["overwrite"].as<bool>());
   hw::Profile p = measure_profile(zoo, log);
   auto t_costs = std::chrono::steady_clock::now();
   RuntimeCosts costs = measure_runtime_costs(cfg);

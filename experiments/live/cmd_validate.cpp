@@ -11,8 +11,9 @@ namespace {
 int cmd_validate(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(), "validate config (JSON)")(
-      "out,o", po::value<std::string>()->required(), "output directory")("quiet,q", po::bool_switch(),
-                                                                          "print nothing on success");
+      "out,o", po::value<std::string>()->required(), "output directory (must not exist yet)")(
+      "overwrite", po::bool_switch(), "let --out replace a previous validate directory (never anything else)")(
+      "quiet,q", po::bool_switch(), "print nothing on success");
   po::positional_options_description pos;
   pos.add("config", 1);
   po::variables_map vm;
@@ -25,7 +26,8 @@ int cmd_validate(const std::vector<std::string>& args) {
           "throughput, SLO violation rate and peak memory per task, and DIR/simulated, DIR/live.")) {
     return 0;
   }
-  run_validate(vm["config"].as<std::string>(), vm["out"].as<std::string>(), vm["quiet"].as<bool>());
+  run_validate(vm["config"].as<std::string>(), vm["out"].as<std::string>(), vm["quiet"].as<bool>(),
+               vm["overwrite"].as<bool>());
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "experiments/live/zoo.h"
 #include "experiments/report.h"
 #include "experiments/simulation.h"
+#include "sim/output_path.h"
 #include "sim/run_directory.h"
 #include "sim/table.h"
 
@@ -84,7 +85,7 @@ std::string format_comparison(const sim::Json& c) {
   return out;
 }
 
-sim::Json run_validate(const std::string& config_file, const std::string& out_dir, bool quiet) {
+sim::Json run_validate(const std::string& config_file, const std::string& out_dir, bool quiet, bool overwrite) {
   sim::Json cj = sim::read_json_file(config_file);
   sim::ConfigNode root(cj, config_file);
   root.expect_keys({"name", "description", "zoo", "experiment", "executor"});
@@ -94,14 +95,15 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
     fs::path f(p);
     return (f.is_relative() ? fs::path(base) / f : f).lexically_normal().string();
   };
-  std::string name = root.get_string("name", fs::path(config_file).stem().string());
+  if (root.has("description")) root.at("description").as_string();
+  std::string name = root.has("name") ? sim::checked_output_name(root.at("name")) : fs::path(config_file).stem().string();
   std::string executor = root.get_string("executor", "onednn");
   if (executor != "onednn" && executor != "replay") {
     root.at("executor").fail(fmt::format("unknown executor '{}' (valid: onednn, replay)", executor));
   }
   auto en = root.at("experiment");
   experiments::Experiment e = en.is_string() ? experiments::load_experiment(resolve(en.as_string()))
-                                             : experiments::load_experiment_json(en.json(), config_file, base);
+                                             : experiments::load_experiment_json(en.json(), config_file, base, en.path());
   std::unique_ptr<Zoo> zoo;
   sim::Json zoo_resolved;
   std::vector<std::vector<int>> cores;
@@ -122,6 +124,7 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
   // Checks that the zoo covers the experiment before anything runs.
   LiveRun live_run(e, executor == "replay" ? LiveRun::Executor::kReplay : LiveRun::Executor::kOnednn, cores, realtime,
                    zoo.get(), config_file);
+  sim::RunDirectory dir(out_dir, "validate", overwrite);  // checks out_dir before anything runs
 
   auto t0 = std::chrono::steady_clock::now();
   experiments::Simulation simulation(e);
@@ -156,7 +159,6 @@ sim::Json run_validate(const std::string& config_file, const std::string& out_di
   c["live_accounted_peak_bytes"] = live_run.accounted_peak_bytes();
   c["notes"] = notes;
 
-  sim::RunDirectory dir(out_dir);
   sim::Json resolved = {{"name", name}, {"executor", executor}, {"zoo", zoo_resolved}, {"experiment", e.resolved}};
   sim::write_json_file(dir.file("config.resolved.json"), resolved);
   sim::write_json_file(dir.file("summary.json"), c);

@@ -17,8 +17,9 @@
 
 namespace live {
 
-// Errors as ConfigError naming file and JSON path, before anything runs or is written.
-sim::Json run_validate(const std::string& config_file, const std::string& out_dir, bool quiet);
+// Errors as ConfigError naming file and JSON path, before anything runs or is written; `out_dir`
+// must be new, empty, or a previous validate output with `overwrite` (sim::RunDirectory).
+sim::Json run_validate(const std::string& config_file, const std::string& out_dir, bool quiet, bool overwrite = false);
 
 // The comparison of two experiments::make_summary() results: per task and overall, p50 / p99
 // latency, throughput, SLO violation rate; and peak memory. Errors are (predicted - measured) /

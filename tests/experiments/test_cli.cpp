@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_harness.h"
 #include "hw-models/profile.h"
 #include "sim/config.h"
 
@@ -16,51 +17,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string err;
-  std::string out;
-};
-
-// ctest runs test cases as parallel processes: every file a case writes is named after the
-// case and the process so cases never share one.
-std::string scratch(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = ::testing::TempDir() + "/stitchsim-cli-" + info->name() + "-" + std::to_string(::getpid());
-  fs::create_directories(dir);
-  return dir + "/" + name;
-}
-
-Result run_cli(const std::string& args) {
-  std::string err = scratch("err.txt"), out = scratch("out.txt");
-  std::string cmd = std::string(STITCHSIM_BINARY) + " " + args + " >" + out + " 2>" + err;
-  int status = std::system(cmd.c_str());
-  auto slurp = [](const std::string& f) {
-    std::ifstream in(f);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(err), slurp(out)};
-}
-
-std::string source(const std::string& rel) { return std::string(STITCHSIM_SOURCE_DIR) + "/" + rel; }
-
-// A copy of the default config (with absolute paths) that a test then breaks.
-sim::Json default_config() {
-  sim::Json j = sim::read_json_file(source("experiments/configs/default.json"));
-  std::string base = source("experiments/configs/");
-  j["platform"] = fs::path(base + j["platform"].get<std::string>()).lexically_normal().string();
-  j["profile"] = fs::path(base + j["profile"].get<std::string>()).lexically_normal().string();
-  j["duration"] = "2s";
-  return j;
-}
-
-std::string write_temp(const std::string& name, const std::string& text) {
-  std::string path = scratch(name);
-  std::ofstream(path) << text;
-  return path;
-}
+using cli_harness::default_config;
+using cli_harness::Result;
+using cli_harness::run_cli;
+using cli_harness::scratch;
+using cli_harness::source;
+using cli_harness::write_temp;
 
 // Runs `stitchsim run CONFIG` expecting bad input; checks the contract and returns stderr.
 std::string expect_bad_input(const std::string& config, const std::string& expected_path) {

@@ -43,7 +43,7 @@ TEST(Streaming, ChunkedTablesEqualTheWholeRunsTables) {
   // Small chunks, so the requests and intervals tables are written in many appends.
   auto e = load({"outputs.sinks=[\"csv\",\"hdf5\"]", "outputs.decisions=true"});
   std::string streamed = temp("streamed");
-  sim::Json summary = experiments::run_experiment(e, streamed, true, 97);
+  sim::Json summary = experiments::run_experiment(e, streamed, true, false, 97);
 
   // The same run kept in memory and written at once.
   experiments::Simulation sim(e);

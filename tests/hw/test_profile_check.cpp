@@ -112,11 +112,17 @@ Result run_cli(const std::string& args) {
   return r;
 }
 
-std::string temp_file(const std::string& name, const std::string& text) {
+// A path in this test's own folder where nothing exists yet (outputs must be new files).
+std::string temp_path(const std::string& name) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   fs::path dir = fs::temp_directory_path() / ("stitchsim_profile_cli_" + std::to_string(::getpid())) / info->name();
   fs::create_directories(dir);
-  std::string f = (dir / name).string();
+  fs::remove((dir / name));
+  return (dir / name).string();
+}
+
+std::string temp_file(const std::string& name, const std::string& text) {
+  std::string f = temp_path(name);
   std::ofstream(f) << text;
   return f;
 }
@@ -152,13 +158,13 @@ TEST(ProfileCli, UnknownSubcommandAndBadSource) {
   EXPECT_EQ(run_cli("profile frobnicate").code, 2);
   EXPECT_EQ(run_cli("profile").code, 2);
   EXPECT_EQ(run_cli("profile import nosuch --out /dev/null").code, 2);
-  Result r = run_cli("profile import edgecaffe --data /nonexistent --out " + temp_file("x.h5", ""));
+  Result r = run_cli("profile import edgecaffe --data /nonexistent --out " + temp_path("x.h5"));
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("/nonexistent/public/edgecaffe/networks"), std::string::npos) << r.out;
 }
 
 TEST(ProfileCli, ImportFixtureWritesACheckedProfile) {
-  std::string out = temp_file("edge.json", "");
+  std::string out = temp_path("edge.json");
   Result r = run_cli("profile import edgecaffe --data " + kSrc + "/tests/data/import --out " + out);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("rows used: 6"), std::string::npos) << r.out;

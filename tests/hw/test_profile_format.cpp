@@ -101,8 +101,16 @@ TEST(ProfileFormat, WritingIsByteReproducible) {
 TEST(ProfileFormat, IllustrativeExampleStillReads) {
   hw::Profile p = hw::read_profile(std::string(STITCHSIM_SOURCE_DIR) + "/hw-models/profiles/example_illustrative.json");
   EXPECT_TRUE(p.illustrative);
-  EXPECT_EQ(p.processor_kinds, (std::vector<std::string>{"", "", ""}));
+  // Kinds given, so `profile check` accepts the shipped example (issue 15).
+  EXPECT_EQ(p.processor_kinds, (std::vector<std::string>{"CPU", "GPU", "NPU"}));
   EXPECT_GE(p.find_model("resnet101"), 0);
+}
+
+TEST(ProfileFormat, ProcessorsAsBareNamesStillRead) {
+  sim::Json doc = sim::read_json_file(kFixture);
+  doc["processors"] = {"cpu", "npu"};
+  hw::Profile p = hw::read_profile_json(sim::ConfigNode(doc, "legacy.json"));
+  EXPECT_EQ(p.processor_kinds, (std::vector<std::string>{"", ""}));
 }
 
 TEST(ProfileFormat, UnknownExtensionIsAnError) {
