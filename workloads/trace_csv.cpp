@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/config.h"
 #include "sim/csv_reader.h"
 #include "workloads/trace.h"
 
