@@ -55,7 +55,8 @@ const std::vector<sim::ParamSpec>& experiment_params() {
   static const std::vector<sim::ParamSpec> specs = {
       sim::param_string("name", "", "run name, one path component (the default output folder runs/NAME); absent: the config file's stem"),
       sim::param_string("description", "", "free text, kept in config.resolved.json"),
-      sim::param_int("seed", 1, "", "root of every random stream (arrivals, latencies, policies)", 0),
+      // JSON-typed so the whole unsigned 64-bit range is accepted (read with as_uint64 below).
+      sim::param_json("seed", 1, "root of every random stream (arrivals, latencies, policies): an integer in [0, 2^64)"),
       sim::param_duration("duration", "60s", "arrivals stop here; requests in flight then run to completion"),
       sim::param_json("platform", sim::Json(), "platform file (relative to the config) or inline object"),
       sim::param_string("profile", std::nullopt, "profile file (.json or .h5), relative to the config"),
@@ -89,7 +90,7 @@ Experiment load_experiment_json(const sim::Json& config, const std::string& file
   e.base_dir = base_dir;
   // The name becomes the default output folder runs/<name>: one path component of its own.
   e.name = root.has("name") ? sim::checked_output_name(root.at("name")) : fs::path(file).stem().string();
-  e.seed = static_cast<std::uint64_t>(top.get_int("seed"));
+  e.seed = top.node("seed").as_uint64();
   e.duration = top.get_duration("duration");
   if (e.duration <= sim::Time::zero()) root.at("duration").fail("must be positive");
 

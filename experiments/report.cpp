@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -21,6 +22,7 @@ sim::Json make_summary(const Experiment& e, const RunResult& r) {
   s["events"] = r.events;
   s["overall"] = r.stats.all.json(span_s);
   s["tasks"] = sim::Json::object();
+  if (r.stats.tasks.size() != e.tasks.size()) throw std::logic_error("run statistics do not match the experiment's tasks");
   for (std::size_t t = 0; t < e.tasks.size(); ++t) s["tasks"][e.tasks[t].name] = r.stats.tasks[t].json(span_s);
   s["processors"] = sim::Json::object();
   for (std::size_t p = 0; p < e.platform.processors.size(); ++p) {

@@ -143,6 +143,7 @@ std::string hash_hex(const std::string& text) {
 // The summary's metric names for experiment `e`, from an empty result of the right shape.
 sim::Json summary_metrics(const Experiment& e) {
   RunResult empty;
+  empty.stats = RunStats(e.tasks.size());
   empty.utilization.assign(e.platform.processors.size(), 0.0);
   empty.jobs_per_processor.assign(e.platform.processors.size(), 0);
   sim::Json flat = sim::Json::object();

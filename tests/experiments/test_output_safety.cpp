@@ -89,8 +89,9 @@ TEST(OutputSafety, FailedRunLeavesNoEmptyFolders) {
   // The trace's second arrival (1e12 ms) after a start near the end of int64 time overflows
   // during the simulation, after the run directory's parents were created.
   auto j = default_config();
-  std::string trace = write_temp("trace.csv", "arrival_ms\n0\n1000000000000\n");
-  j["tasks"][0]["arrival"] = {{"name", "trace"}, {"file", trace}};
+  // A request every 10^9 s from 9e18 ns: the second arrival time overflows int64 nanoseconds.
+  // (A trace replay stops at the duration before overflowing, so a periodic process is used.)
+  j["tasks"][0]["arrival"] = {{"name", "periodic"}, {"rate_rps", 1e-9}};
   j["tasks"][0]["start"] = "9000000000000000000ns";
   j["tasks"] = sim::Json::array({j["tasks"][0]});  // no other task arriving until the end of time
   j.erase("slo_changes");
