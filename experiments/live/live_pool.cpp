@@ -1,6 +1,9 @@
 #include "experiments/live/live_pool.h"
 
 #include <malloc.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include <algorithm>
 #include <stdexcept>
@@ -36,10 +39,17 @@ struct LivePool::Proc {
 };
 
 namespace {
-// Bytes the allocator has handed out and not taken back (small-block arenas plus mmapped blocks).
+// Bytes the allocator has handed out and not taken back (glibc's small-block arenas plus mmapped
+// blocks). When another allocator replaced glibc's (AddressSanitizer does), mallinfo2 reports
+// nothing: the process's resident set (/proc/self/statm) is measured instead.
 std::int64_t heap_in_use_bytes() {
   struct mallinfo2 mi = mallinfo2();
-  return static_cast<std::int64_t>(mi.uordblks + mi.hblkhd);
+  auto glibc = static_cast<std::int64_t>(mi.uordblks + mi.hblkhd);
+  if (glibc > 0) return glibc;
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t size_pages = 0, resident_pages = 0;
+  statm >> size_pages >> resident_pages;
+  return resident_pages * static_cast<std::int64_t>(sysconf(_SC_PAGESIZE));
 }
 }  // namespace
 
