@@ -35,6 +35,8 @@ VIOL = "overall.slo_violation_rate"
 # Capacity is compared at the most lenient configuration: under stricter ones some baselines miss
 # the target even at a trickle of requests, and a capacity of zero has no ratio.
 CAPACITY_SLO = "C1"
+# Fig. 10 panels: every platform with a sweep_platform_KEY.json (make_paper_configs.py).
+PLATFORM_KEYS = ("sm8550", "rk3588", "core_ultra")
 
 
 def run(cmd):
@@ -92,14 +94,14 @@ def main():
         run([args.binary, "sweep", os.path.join(PAPER, "sweep_main.json"), "--out", main_dir])
         run([args.binary, "sweep", os.path.join(PAPER, "sweep_order.json"), "--out", order_dir])
         run([args.binary, "sweep", os.path.join(PAPER, "sweep_memory.json"), "--out", memory_dir])
-        for key in ("sm8550", "rk3588"):
+        for key in PLATFORM_KEYS:
             run([args.binary, "sweep", os.path.join(PAPER, f"sweep_platform_{key}.json"), "--out",
                  os.path.join(platform_dir, key)])
     cap = capacity(args.binary, args.out)
     main = pd.read_csv(os.path.join(main_dir, "results.csv"))
     order = pd.read_csv(os.path.join(order_dir, "results.csv"))
     memory = pd.read_csv(os.path.join(memory_dir, "results.csv"))
-    platform = pd.concat([pd.read_csv(os.path.join(platform_dir, k, "results.csv")) for k in ("sm8550", "rk3588")])
+    platform = pd.concat([pd.read_csv(os.path.join(platform_dir, k, "results.csv")) for k in PLATFORM_KEYS])
     full = main[main.budget == "100%"]
     slos = sorted(main.slo.unique())
 
