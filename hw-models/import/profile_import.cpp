@@ -536,6 +536,28 @@ std::vector<Target> default_targets(const std::string& data_dir, const NcnnModel
   return targets;
 }
 
+void add_models_and_boundaries(Profile& p, std::vector<Target>& targets, const std::vector<ProcSpec>& procs,
+                               const std::vector<Roofline>& roofs, const std::string& handoff_method) {
+  for (const auto& pr : procs) {
+    p.processors.push_back(pr.name);
+    p.processor_kinds.push_back(pr.kind);
+  }
+  std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) { return a.name < b.name; });
+  for (const auto& t : targets) p.models.push_back(build_model(t, procs, roofs, 0));
+  // Boundary costs: no source measures them; estimates with the reason stated.
+  Provenance reorder = prov("estimated", "docs/ARCHITECTURE.md", "", "",
+                            "a oneDNN reorder at a stitching boundary costs 0.1-0.2 ms on an AVX2 CPU; taken as 0.15 ms");
+  for (const auto& pr : procs)
+    for (const char* a : {"fp32", "fp16", "int8"})
+      for (const char* b : {"fp32", "fp16", "int8"})
+        if (std::string(a) != b) p.boundary_costs.push_back({"precision", a, b, pr.name, 0.15, 0.0, reorder});
+  Provenance handoff = prov("estimated", "assumption", "", "", handoff_method);
+  for (const auto& a : procs)
+    for (const auto& b : procs)
+      if (a.name != b.name)
+        p.boundary_costs.push_back({"handoff", a.name, b.name, "", (a.name == "npu" || b.name == "npu") ? 0.3 : 0.2, 0.05, handoff});
+}
+
 }  // namespace detail
 
 namespace {
@@ -750,26 +772,9 @@ Profile import_triad(const std::string& data_dir, const TriadSpec& spec, Report&
                               spec.platform);
   p.platform = spec.platform;
   p.license = "derived from BSD-3-Clause and Apache-2.0 sources; notices in hw-models/profiles/NOTICE";
-  for (const auto& pr : procs) {
-    p.processors.push_back(pr.name);
-    p.processor_kinds.push_back(pr.kind);
-  }
-  std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) { return a.name < b.name; });
-  for (const auto& t : targets) p.models.push_back(build_model(t, procs, roofs, 0));
-  // Boundary costs: no source measures them; estimates with the reason stated.
-  Provenance reorder = prov("estimated", "docs/ARCHITECTURE.md", "", "",
-                            "a oneDNN reorder at a stitching boundary costs 0.1-0.2 ms on an AVX2 CPU; taken as 0.15 ms");
-  for (const auto& pr : procs)
-    for (const char* a : {"fp32", "fp16", "int8"})
-      for (const char* b : {"fp32", "fp16", "int8"})
-        if (std::string(a) != b) p.boundary_costs.push_back({"precision", a, b, pr.name, 0.15, 0.0, reorder});
-  Provenance handoff = prov("estimated", "assumption", "", "",
+  add_models_and_boundaries(p, targets, procs, roofs,
                             "shared memory: a hand-off is a cache flush plus a driver call; 0.2 ms CPU<->GPU, 0.3 ms to or from "
                             "the NPU, plus 0.05 ms per MB of activations");
-  for (const auto& a : procs)
-    for (const auto& b : procs)
-      if (a.name != b.name)
-        p.boundary_costs.push_back({"handoff", a.name, b.name, "", (a.name == "npu" || b.name == "npu") ? 0.3 : 0.2, 0.05, handoff});
   return p;
 }
 

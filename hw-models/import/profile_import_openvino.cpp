@@ -239,25 +239,9 @@ Profile import_core_ultra(const std::string& data_dir, Report& report) {
                   "per-subgraph numbers derived (see each value's provenance). Written by `stitchsim profile import core_ultra`.";
   p.platform = "Intel Core Ultra 7 165H";
   p.license = "derived from Apache-2.0 (OpenVINO) and BSD-3-Clause sources; notices in hw-models/profiles/NOTICE";
-  for (const auto& pr : specs) {
-    p.processors.push_back(pr.name);
-    p.processor_kinds.push_back(pr.kind);
-  }
-  std::sort(targets.begin(), targets.end(), [](const detail::Target& a, const detail::Target& b) { return a.name < b.name; });
-  for (const auto& t : targets) p.models.push_back(detail::build_model(t, specs, roofs, 0));
-  Provenance reorder = prov("estimated", "docs/ARCHITECTURE.md", "", "",
-                            "a oneDNN reorder at a stitching boundary costs 0.1-0.2 ms on an AVX2 CPU; taken as 0.15 ms");
-  for (const auto& pr : specs)
-    for (const char* a : {"fp32", "fp16", "int8"})
-      for (const char* b : {"fp32", "fp16", "int8"})
-        if (std::string(a) != b) p.boundary_costs.push_back({"precision", a, b, pr.name, 0.15, 0.0, reorder});
-  Provenance handoff = prov("estimated", "assumption", "", "",
-                            "shared LPDDR5x memory: a hand-off is a cache flush plus a driver call; 0.2 ms CPU<->iGPU, 0.3 ms to "
-                            "or from the NPU, plus 0.05 ms per MB of activations (the SoC converters' estimate)");
-  for (const auto& a : specs)
-    for (const auto& b : specs)
-      if (a.name != b.name)
-        p.boundary_costs.push_back({"handoff", a.name, b.name, "", (a.name == "npu" || b.name == "npu") ? 0.3 : 0.2, 0.05, handoff});
+  detail::add_models_and_boundaries(p, targets, specs, roofs,
+                                    "shared LPDDR5x memory: a hand-off is a cache flush plus a driver call; 0.2 ms CPU<->iGPU, 0.3 "
+                                    "ms to or from the NPU, plus 0.05 ms per MB of activations (the SoC converters' estimate)");
   report.substitutions.push_back("Core Ultra: every task is measured through a benchmarked model: ResNet-101 through resnet-50; "
                                  "BERT-base is bert-base-cased; ViT-S/16 and wav2vec2 (20 s) through bert-base-cased by the "
                                  "roofline cost ratio (no ViT or speech model in the table)");
