@@ -42,16 +42,19 @@ class ResultRows {
   const Experiment& e_;
   sim::Table req_{"requests"}, iv_{"processor_intervals"}, dec_{"decisions"};
   struct RequestColumns {
-    std::vector<std::int64_t>*id, *arrival, *start, *finish, *deadline, *met_latency, *met_accuracy;
+    std::vector<std::int64_t>*id, *arrival, *start, *finish, *deadline;
+    std::vector<std::int32_t>*met_latency, *met_accuracy;
     sim::Categorical *task, *variant, *processors, *drop_reason;
     std::vector<double>* latency;
   } rc_;
   struct IntervalColumns {
     sim::Categorical *processor, *phase;
-    std::vector<std::int64_t>*slot, *request, *subgraph, *start, *end;
+    std::vector<std::int64_t>*request, *start, *end;
+    std::vector<std::int32_t>*slot, *subgraph;
   } ic_;
   struct DecisionColumns {
-    std::vector<std::int64_t>*at, *request, *subgraph, *competing;
+    std::vector<std::int64_t>*at, *request;
+    std::vector<std::int32_t>*subgraph, *competing;
     sim::Categorical *kind, *processor, *key_name, *reason;
     std::vector<std::string>* note;
     std::vector<double>* key;

@@ -38,7 +38,9 @@ H5::StrType string_type() {
 H5::DataType column_type(const Column& c) {
   if (std::holds_alternative<std::vector<std::int64_t>>(c.values)) return H5::PredType::NATIVE_INT64;
   if (std::holds_alternative<std::vector<double>>(c.values)) return H5::PredType::NATIVE_DOUBLE;
-  if (std::holds_alternative<Categorical>(c.values)) return H5::PredType::NATIVE_INT32;
+  if (std::holds_alternative<Categorical>(c.values) || std::holds_alternative<std::vector<std::int32_t>>(c.values)) {
+    return H5::PredType::NATIVE_INT32;
+  }
   return string_type();
 }
 
@@ -66,6 +68,8 @@ void append_column(H5::DataSet& ds, const Column& c, hsize_t at) {
     ds.write(ints->data(), H5::PredType::NATIVE_INT64, mem_space, file_space);
   } else if (const auto* reals = std::get_if<std::vector<double>>(&c.values)) {
     ds.write(reals->data(), H5::PredType::NATIVE_DOUBLE, mem_space, file_space);
+  } else if (const auto* ints32 = std::get_if<std::vector<std::int32_t>>(&c.values)) {
+    ds.write(ints32->data(), H5::PredType::NATIVE_INT32, mem_space, file_space);
   } else if (const auto* cat = std::get_if<Categorical>(&c.values)) {
     ds.write(cat->codes().data(), H5::PredType::NATIVE_INT32, mem_space, file_space);
   } else {

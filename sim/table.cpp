@@ -38,6 +38,9 @@ static V& typed(Column& c) {
 std::vector<std::int64_t>& Table::ints(const std::string& name, const std::string& unit) {
   return typed<std::vector<std::int64_t>>(column(name, unit));
 }
+std::vector<std::int32_t>& Table::ints32(const std::string& name, const std::string& unit) {
+  return typed<std::vector<std::int32_t>>(column(name, unit));
+}
 std::vector<double>& Table::reals(const std::string& name, const std::string& unit) {
   return typed<std::vector<double>>(column(name, unit));
 }

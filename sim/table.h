@@ -47,7 +47,10 @@ class Categorical {
 struct Column {
   std::string name;
   std::string unit;  // "ns", "ms", "bytes", "" ...
-  std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>, Categorical> values;
+  // 32-bit integers for small counts and indices (slots, subgraphs, flags): half the bytes.
+  std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>, Categorical,
+               std::vector<std::int32_t>>
+      values;
   std::size_t size() const;
 };
 
@@ -56,6 +59,7 @@ class Table {
   explicit Table(std::string name) : name_(std::move(name)) {}
   const std::string& name() const { return name_; }
   std::vector<std::int64_t>& ints(const std::string& column, const std::string& unit = "");
+  std::vector<std::int32_t>& ints32(const std::string& column, const std::string& unit = "");
   std::vector<double>& reals(const std::string& column, const std::string& unit = "");
   std::vector<std::string>& strings(const std::string& column, const std::string& unit = "");
   Categorical& categorical(const std::string& column, const std::string& unit = "");
