@@ -9,6 +9,7 @@
 // run streams its tables with memory bounded by the chunk size.
 #include <H5Cpp.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -106,6 +107,10 @@ class Hdf5Session final : public TableSession {
         order += (order.empty() ? "" : ",") + c.name;
       }
       write_string_attribute(o.group, "columns", order);
+      if (std::find(o.categorical.begin(), o.categorical.end(), 1) != o.categorical.end() &&
+          std::find(o.names.begin(), o.names.end(), "categories") != o.names.end()) {
+        throw std::logic_error("table '" + t.name() + "': a column named 'categories' next to categorical columns");
+      }
       it = tables_.emplace(t.name(), std::move(o)).first;
     }
     Open& o = it->second;
@@ -113,10 +118,13 @@ class Hdf5Session final : public TableSession {
     std::size_t i = 0;
     for (const auto& c : t.columns()) {
       if (const auto* cat = std::get_if<Categorical>(&c.values)) {
-        // Categories only grow: keep the ones this chunk added.
+        // Chunks of a table share one list of codes that only grows (the same Categorical,
+        // cleared between chunks): keep the ones this chunk added.
         auto& known = o.categories[i];
         const auto& all = cat->categories();
-        if (all.size() < known.size()) throw std::logic_error("table '" + t.name() + "': categories of '" + c.name + "' shrank");
+        if (all.size() < known.size() || !std::equal(known.begin(), known.end(), all.begin())) {
+          throw std::logic_error("table '" + t.name() + "': chunk of '" + c.name + "' with other category codes");
+        }
         known.insert(known.end(), all.begin() + static_cast<std::ptrdiff_t>(known.size()), all.end());
       }
       append_column(o.columns[i++], c, o.rows);
