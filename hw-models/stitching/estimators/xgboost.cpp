@@ -16,33 +16,26 @@
 //
 // With fewer than min_stitched_samples off-diagonal samples it returns the analytic estimate:
 // trees fit to the diagonal alone would learn nothing the analytic estimator does not know.
-#include <xgboost/c_api.h>
-
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "hw-models/stitching/accuracy.h"
+#include "hw-models/stitching/xgb_regressor.h"
 #include "sim/registry.h"
 
 namespace stitching {
 namespace {
 
-void check(int rc, const char* what) {
-  if (rc != 0) throw std::runtime_error(fmt::format("xgboost {}: {}", what, XGBGetLastError()));
-}
-
 constexpr int kPositionFeatures = 7;
 constexpr int kBoundaryFeatures = 3;
 
 struct Settings {
-  int rounds = 300;
-  int max_depth = 3;
-  double eta = 0.1;
-  double lambda = 1.0;
+  XgbSettings trees;
   int min_stitched_samples = 10;
 };
 
@@ -98,10 +91,11 @@ class Features {
   double ref_accuracy_ = 0;
 };
 
+// The ensemble trained on the analytic residual, with the adjacent-pair interaction constraints.
 class Booster {
  public:
   Booster(const Features& features, const std::vector<AccuracySample>& samples, const AccuracyModel& base,
-          const Settings& st)
+          const XgbSettings& st)
       : features_(features) {
     std::size_t rows = samples.size();
     std::vector<float> data(rows * static_cast<std::size_t>(features.columns())), label(rows), margin(rows);
@@ -110,78 +104,35 @@ class Booster {
       label[i] = static_cast<float>(samples[i].accuracy);
       margin[i] = static_cast<float>(base.evaluate(samples[i].variants.data()));
     }
-    DMatrixHandle d = nullptr;
-    check(XGDMatrixCreateFromMat(data.data(), rows, static_cast<bst_ulong>(features.columns()),
-                                 std::numeric_limits<float>::quiet_NaN(), &d),
-          "DMatrix");
-    try {
-      check(XGDMatrixSetFloatInfo(d, "label", label.data(), rows), "label");
-      check(XGDMatrixSetFloatInfo(d, "base_margin", margin.data(), rows), "base_margin");
-      check(XGBoosterCreate(&d, 1, &booster_), "create");
-      set("nthread", "1");  // training sets are small; one thread keeps results thread-count independent
-      set("verbosity", "0");
-      set("objective", "reg:squarederror");
-      set("tree_method", "exact");
-      set("base_score", "0");
-      set("seed", "0");
-      set("max_depth", std::to_string(st.max_depth));
-      set("eta", fmt::format("{}", st.eta));
-      set("lambda", fmt::format("{}", st.lambda));
-      set("interaction_constraints", features.interaction_constraints());
-      for (int i = 0; i < st.rounds; ++i) check(XGBoosterUpdateOneIter(booster_, i, d), "update");
-    } catch (...) {
-      XGDMatrixFree(d);
-      if (booster_) XGBoosterFree(booster_);
-      throw;
-    }
-    XGDMatrixFree(d);
+    XgbSettings with_constraints = st;
+    with_constraints.interaction_constraints = features.interaction_constraints();
+    trees_ = std::make_unique<XgbRegressor>(data, rows, features.columns(), label, margin, with_constraints);
   }
-  ~Booster() {
-    if (booster_) XGBoosterFree(booster_);
-  }
-  Booster(const Booster&) = delete;
-  Booster& operator=(const Booster&) = delete;
 
   // Sum of the trees (no base margin) for each tuple, in double.
   std::vector<double> trees(const std::vector<std::vector<int>>& tuples) const {
-    std::size_t rows = tuples.size();
-    std::vector<float> data(rows * static_cast<std::size_t>(features_.columns()));
-    for (std::size_t i = 0; i < rows; ++i)
+    std::vector<float> data(tuples.size() * static_cast<std::size_t>(features_.columns()));
+    for (std::size_t i = 0; i < tuples.size(); ++i)
       features_.row(tuples[i].data(), data.data() + i * static_cast<std::size_t>(features_.columns()));
-    DMatrixHandle d = nullptr;
-    check(XGDMatrixCreateFromMat(data.data(), rows, static_cast<bst_ulong>(features_.columns()),
-                                 std::numeric_limits<float>::quiet_NaN(), &d),
-          "DMatrix");
-    const bst_ulong* shape = nullptr;
-    bst_ulong dim = 0;
-    const float* out = nullptr;
-    int rc = XGBoosterPredictFromDMatrix(
-        booster_, d, R"({"type": 1, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})",
-        &shape, &dim, &out);
-    std::vector<double> result;
-    if (rc == 0) result.assign(out, out + rows);
-    XGDMatrixFree(d);
-    check(rc, "predict");
-    return result;
+    return trees_->trees(data, tuples.size());
   }
 
  private:
-  void set(const char* key, const std::string& value) { check(XGBoosterSetParam(booster_, key, value.c_str()), key); }
   const Features& features_;
-  BoosterHandle booster_ = nullptr;
+  std::unique_ptr<XgbRegressor> trees_;
 };
 
 class XgboostEstimator final : public AccuracyEstimator {
  public:
   XgboostEstimator(Settings st, std::unique_ptr<AccuracyEstimator> base) : st_(st), base_(std::move(base)) {}
 
-  AccuracyModel fit(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const override {
-    AccuracyModel model = base_->fit(m, samples);
+  AccuracyModel fit_function(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const override {
+    AccuracyModel model = base_->fit_function(m, samples);
     int stitched = 0;
     for (const auto& s : samples) stitched += is_diagonal(s.variants) ? 0 : 1;
     if (stitched < st_.min_stitched_samples) return model;  // documented fallback: the analytic estimate
     Features features(m);
-    Booster booster(features, samples, model, st_);
+    Booster booster(features, samples, model, st_.trees);
     AccuracyModel base = model;
     decompose(booster, model);
     verify(booster, base, model);
@@ -251,21 +202,23 @@ class XgboostEstimator final : public AccuracyEstimator {
 const sim::Registration<AccuracyEstimator> kRegistration{
     "xgboost",
     "gradient-boosted trees (XGBoost) on the analytic estimate's residual; adjacent-pair interactions",
-    {sim::param_int("rounds", 300, "", "boosting rounds", 1, 100000),
-     sim::param_int("max_depth", 3, "", "tree depth", 1, 16),
-     sim::param_double("eta", 0.1, "", "learning rate", 1e-6, 1.0),
-     sim::param_double("lambda", 1.0, "", "L2 regularisation of leaf weights", 0.0, 1e6),
-     sim::param_int("min_stitched_samples", 10, "",
-                    "fewer measured off-diagonal samples than this: use the analytic estimate", 0, 1e9)},
+    with_margin_params({sim::param_int("rounds", 300, "", "boosting rounds", 1, 100000),
+                        sim::param_int("max_depth", 3, "", "tree depth", 1, 16),
+                        sim::param_double("eta", 0.1, "", "learning rate", 1e-6, 1.0),
+                        sim::param_double("lambda", 1.0, "", "L2 regularisation of leaf weights", 0.0, 1e6),
+                        sim::param_int("min_stitched_samples", 10, "",
+                                       "fewer measured off-diagonal samples than this: use the analytic estimate", 0, 1e9)}),
     [](const sim::Params& p) {
       Settings st;
-      st.rounds = static_cast<int>(p.get_int("rounds"));
-      st.max_depth = static_cast<int>(p.get_int("max_depth"));
-      st.eta = p.get_double("eta");
-      st.lambda = p.get_double("lambda");
+      st.trees.rounds = static_cast<int>(p.get_int("rounds"));
+      st.trees.max_depth = static_cast<int>(p.get_int("max_depth"));
+      st.trees.eta = p.get_double("eta");
+      st.trees.lambda = p.get_double("lambda");
       st.min_stitched_samples = static_cast<int>(p.get_int("min_stitched_samples"));
       auto base = make_accuracy_estimator(sim::ConfigNode(sim::Json("analytic"), "<xgboost>"));
-      return std::make_unique<XgboostEstimator>(st, std::move(base));
+      auto e = std::make_unique<XgboostEstimator>(st, std::move(base));
+      e->set_margin(read_margin(p));
+      return e;
     }};
 
 }  // namespace
