@@ -2,8 +2,9 @@
 //
 // What it learns: the residual of the analytic estimator (passed as base_margin), from features
 // of each subgraph position (precision, sparsity, pruning kind, the zoo variant's accuracy drop
-// and that drop times the subgraph's share) and of each boundary between adjacent subgraphs
-// (precision differs, sparsity difference, pruning kind differs).
+// and that drop times the subgraph's share, and the position's sensitivity: the mean residual of
+// the training tuples with that variant at that position) and of each boundary between adjacent
+// subgraphs (precision differs, sparsity difference, pruning kind differs).
 //
 // Why interaction constraints: XGBoost gets one constraint group per adjacent pair (s-1, s),
 // holding the features of both positions and of their boundary. Every root-to-leaf path of
@@ -31,24 +32,49 @@
 namespace stitching {
 namespace {
 
-constexpr int kPositionFeatures = 7;
+constexpr int kBaseFeatures = 7;  // per position, plus the sensitivity when enabled
 constexpr int kBoundaryFeatures = 3;
 
 struct Settings {
   XgbSettings trees;
   int min_stitched_samples = 10;
+  bool sensitivity = false;
 };
+
+// Per-position sensitivity, learned from the training samples only (so CV stays honest): for
+// subgraph s in variant v, the mean residual (measured - analytic) of the training tuples with
+// x_s = v; NaN (missing, XGBoost's default direction) without any. It tells the trees how much
+// worse than the share-weighted drop this subgraph takes this variant, across contexts.
+std::vector<double> position_sensitivity(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples,
+                                         const AccuracyModel& analytic) {
+  const std::size_t S = static_cast<std::size_t>(m.subgraph_count), K = m.variants.size();
+  std::vector<double> sum(S * K, 0.0), n(S * K, 0.0);
+  for (const auto& smp : samples) {
+    double r = smp.accuracy - analytic.evaluate(smp.variants.data());
+    for (std::size_t s = 0; s < S; ++s) {
+      std::size_t k = s * K + static_cast<std::size_t>(smp.variants[s]);
+      sum[k] += r;
+      n[k] += 1;
+    }
+  }
+  for (std::size_t k = 0; k < sum.size(); ++k) sum[k] = n[k] > 0 ? sum[k] / n[k] : std::numeric_limits<double>::quiet_NaN();
+  return sum;
+}
 
 class Features {
  public:
-  explicit Features(const hw::ModelProfile& m) : m_(m), S_(m.subgraph_count), share_(subgraph_shares(m)) {
+  Features(const hw::ModelProfile& m, std::vector<double> sensitivity)
+      : m_(m), S_(m.subgraph_count), share_(subgraph_shares(m)), sensitivity_(std::move(sensitivity)),
+        position_features_(kBaseFeatures + (sensitivity_.empty() ? 0 : 1)) {
     ref_accuracy_ = m.variants[static_cast<std::size_t>(reference_variant(m))].accuracy;
   }
-  int columns() const { return S_ * kPositionFeatures + (S_ - 1) * kBoundaryFeatures; }
+  int columns() const { return S_ * position_features_ + (S_ - 1) * kBoundaryFeatures; }
   void row(const int* x, float* out) const {
+    const int K = static_cast<int>(m_.variants.size());
     for (int s = 0; s < S_; ++s) {
       const auto& z = m_.variants[static_cast<std::size_t>(x[s])];
-      float* f = out + s * kPositionFeatures;
+      float* f = out + s * position_features_;
+      if (!sensitivity_.empty()) f[7] = static_cast<float>(sensitivity_[static_cast<std::size_t>(s * K + x[s])]);
       double drop = ref_accuracy_ - z.accuracy;
       f[0] = z.precision == "fp16";
       f[1] = z.precision == "int8";
@@ -61,7 +87,7 @@ class Features {
     for (int s = 1; s < S_; ++s) {
       const auto& a = m_.variants[static_cast<std::size_t>(x[s - 1])];
       const auto& b = m_.variants[static_cast<std::size_t>(x[s])];
-      float* f = out + S_ * kPositionFeatures + (s - 1) * kBoundaryFeatures;
+      float* f = out + S_ * position_features_ + (s - 1) * kBoundaryFeatures;
       f[0] = a.precision != b.precision;
       f[1] = static_cast<float>(std::abs(a.sparsity - b.sparsity));
       f[2] = a.pruning != b.pruning;
@@ -70,15 +96,15 @@ class Features {
   // [[features of positions s-1 and s and of boundary s], ...]; one group when S = 1.
   std::string interaction_constraints() const {
     std::string out = "[";
-    auto position = [](int s) {
+    auto position = [this](int s) {
       std::string g;
-      for (int k = 0; k < kPositionFeatures; ++k) g += fmt::format("{}{}", g.empty() ? "" : ",", s * kPositionFeatures + k);
+      for (int k = 0; k < position_features_; ++k) g += fmt::format("{}{}", g.empty() ? "" : ",", s * position_features_ + k);
       return g;
     };
     if (S_ == 1) return "[[" + position(0) + "]]";
     for (int s = 1; s < S_; ++s) {
       std::string g = position(s - 1) + "," + position(s);
-      for (int k = 0; k < kBoundaryFeatures; ++k) g += fmt::format(",{}", S_ * kPositionFeatures + (s - 1) * kBoundaryFeatures + k);
+      for (int k = 0; k < kBoundaryFeatures; ++k) g += fmt::format(",{}", S_ * position_features_ + (s - 1) * kBoundaryFeatures + k);
       out += (s > 1 ? ",[" : "[") + g + "]";
     }
     return out + "]";
@@ -88,6 +114,8 @@ class Features {
   const hw::ModelProfile& m_;
   int S_;
   std::vector<double> share_;
+  std::vector<double> sensitivity_;  // [s*K + v]; empty: not a feature
+  int position_features_;
   double ref_accuracy_ = 0;
 };
 
@@ -131,7 +159,7 @@ class XgboostEstimator final : public AccuracyEstimator {
     int stitched = 0;
     for (const auto& s : samples) stitched += is_diagonal(s.variants) ? 0 : 1;
     if (stitched < st_.min_stitched_samples) return model;  // documented fallback: the analytic estimate
-    Features features(m);
+    Features features(m, st_.sensitivity ? position_sensitivity(m, samples, model) : std::vector<double>{});
     Booster booster(features, samples, model, st_.trees);
     AccuracyModel base = model;
     decompose(booster, model);
@@ -206,6 +234,9 @@ const sim::Registration<AccuracyEstimator> kRegistration{
                         sim::param_int("max_depth", 3, "", "tree depth", 1, 16),
                         sim::param_double("eta", 0.1, "", "learning rate", 1e-6, 1.0),
                         sim::param_double("lambda", 1.0, "", "L2 regularisation of leaf weights", 0.0, 1e6),
+                        sim::param_bool("sensitivity", false,
+                                        "per-position sensitivity feature: mean residual of the training tuples with "
+                                        "that variant at that position"),
                         sim::param_int("min_stitched_samples", 10, "",
                                        "fewer measured off-diagonal samples than this: use the analytic estimate", 0, 1e9)}),
     [](const sim::Params& p) {
@@ -215,6 +246,7 @@ const sim::Registration<AccuracyEstimator> kRegistration{
       st.trees.eta = p.get_double("eta");
       st.trees.lambda = p.get_double("lambda");
       st.min_stitched_samples = static_cast<int>(p.get_int("min_stitched_samples"));
+      st.sensitivity = p.get_bool("sensitivity");
       auto base = make_accuracy_estimator(sim::ConfigNode(sim::Json("analytic"), "<xgboost>"));
       auto e = std::make_unique<XgboostEstimator>(st, std::move(base));
       e->set_margin(read_margin(p));
