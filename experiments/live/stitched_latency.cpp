@@ -164,7 +164,7 @@ std::vector<hw::StitchedLatency> measure_stitched_latency(const ZooModel& zm, co
         plans[su].reset();
       });
     }
-    sl.measure_s = std::round(ms_between(t_combo, Clock::now())) / 1000.0;
+    sl.measure_s = std::round(ms_between(t_combo, Clock::now()) * 1000.0) / 1e6;  // 1 us resolution
     sl.provenance = prov;
     out.push_back(std::move(sl));
   }
