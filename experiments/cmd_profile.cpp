@@ -91,6 +91,9 @@ int cmd_show(const std::vector<std::string>& args) {
     for (const auto& v : m.variants) names.push_back(fmt::format("{} ({:.3f})", v.name, v.accuracy));
     fmt::print("  variants (accuracy): {}\n", fmt::join(names, ", "));
     if (!m.stitched_accuracy.empty()) fmt::print("  measured stitched variants: {}\n", m.stitched_accuracy.size());
+    if (!m.stitched_latency.empty()) {
+      fmt::print("  stitched (variant, placement) end-to-end latencies: {}\n", m.stitched_latency.size());
+    }
     if (!m.notes.empty()) fmt::print("  notes: {}\n", m.notes);
   }
   auto counts = hw::count_provenance(p);

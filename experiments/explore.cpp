@@ -38,6 +38,10 @@ const std::vector<sim::ParamSpec>& explore_params() {
                       "accuracy estimator for unmeasured stitched variants (accuracy_estimator registry)"),
       sim::param_json("baseline_estimator", sim::Json{{"name", "analytic"}},
                       "estimator the first one is cross-validated against"),
+      sim::param_json("accuracy_margin", sim::Json("estimator"),
+                      "margin an estimated accuracy is lowered by for the stitching gain at margin (Fig. 4 beside the "
+                      "estimator's error): \"estimator\" (its calibrated margin, 0 without measured stitched samples) "
+                      "or a number in [0, 1] (e.g. a CV p95 error measured on another model)"),
       sim::param_int("cv_folds", 5, "", "folds of the cross-validation over measured stitched samples", 2, 1000),
       sim::param_int("seed", 1, "", "seed of the CV folds and of histogram sampling", 0, 9.2e18),
       sim::param_int("accuracy_bins", 40, "", "histogram bins along accuracy", 1, 10000),
@@ -98,6 +102,15 @@ ExploreConfig load_explore(const std::string& file, const std::vector<std::strin
   c.space.memory_budget_bytes = params.get_int("memory_budget_bytes");
   c.estimator_node = params.node("estimator");
   c.baseline_node = params.node("baseline_estimator");
+  {
+    sim::ConfigNode mn = params.node("accuracy_margin");
+    if (mn.is_string()) {
+      if (mn.as_string() != "estimator") mn.fail("must be \"estimator\" or a number in [0, 1]");
+      c.accuracy_margin = -1;
+    } else {
+      c.accuracy_margin = mn.as_double(0.0, 1.0);
+    }
+  }
   c.cv_folds = static_cast<int>(params.get_int("cv_folds"));
   c.seed = static_cast<std::uint64_t>(params.get_int("seed"));
   c.accuracy_bins = static_cast<int>(params.get_int("accuracy_bins"));
@@ -247,7 +260,8 @@ void add_points(sim::Table& t, const std::string& task, const ex::StitchSpace& s
 
 sim::Json cv_json(const ex::CvError& e) {
   if (e.samples == 0) return sim::Json{{"folds", e.folds}, {"samples", 0}, {"mae", nullptr}, {"rmse", nullptr}};
-  return sim::Json{{"folds", e.folds}, {"samples", e.samples}, {"mae", e.mae}, {"rmse", e.rmse}};
+  return sim::Json{{"folds", e.folds}, {"samples", e.samples}, {"mae", e.mae},
+                   {"rmse", e.rmse}, {"p95_abs", e.p95_abs}, {"max_abs", e.max_abs}};
 }
 
 }  // namespace
@@ -278,6 +292,13 @@ sim::Json run_explore(const ExploreConfig& c, const std::string& out_dir, bool q
     for (const auto& z : m.variants) zoo_acc.push_back(z.accuracy);
     std::vector<ex::FrontierPoint> zoo = ex::zoo_frontier(sp, zoo_acc);
     ex::StitchingGain gain = ex::stitching_gain(front, zoo);
+    // Fig. 4 beside the estimator's error: the same gain with every estimated accuracy lowered by
+    // the margin (measured tuples keep their values), i.e. what stitching gains when an estimate
+    // must clear the accuracy by its calibrated error.
+    ex::AccuracyModel acc_m = acc;
+    acc_m.margin = c.accuracy_margin >= 0 ? c.accuracy_margin : acc.margin;
+    std::vector<ex::FrontierPoint> front_m = ex::exact_frontier(sp, ex::at_margin(acc_m), meas);
+    ex::StitchingGain gain_m = ex::stitching_gain(front_m, zoo);
 
     Rows rows = collect_rows(c, task.name, sp, acc, meas);
     std::set<std::tuple<double, std::int64_t, std::int64_t>> on_front;
@@ -372,7 +393,17 @@ sim::Json run_explore(const ExploreConfig& c, const std::string& out_dir, bool q
           {"latency_cut_ms_at_equal_or_higher_accuracy", gain.latency_cut_ms},
           {"latency_cut_share", gain.latency_cut_share},
           {"latency_cut_zoo_point", ref(zoo, gain.latency_cut_zoo)},
-          {"latency_cut_stitched_point", ref(front, gain.latency_cut_stitched)}}}};
+          {"latency_cut_stitched_point", ref(front, gain.latency_cut_stitched)}}},
+        {"stitching_gain_at_margin",
+         {{"margin", acc_m.margin},
+          {"margin_source", c.accuracy_margin >= 0 ? "config accuracy_margin" : "estimator (calibrated CV p95; 0 without measured stitched samples)"},
+          {"estimator_cv_p95_abs", acc.cv.samples ? sim::Json(acc.cv.p95_abs) : sim::Json()},
+          {"new_frontier_points", gain_m.new_points},
+          {"accuracy_gain_at_equal_or_lower_latency", gain_m.accuracy_gain},
+          {"latency_cut_ms_at_equal_or_higher_accuracy", gain_m.latency_cut_ms},
+          {"latency_cut_share", gain_m.latency_cut_share},
+          {"latency_cut_zoo_point", ref(zoo, gain_m.latency_cut_zoo)},
+          {"latency_cut_stitched_point", ref(front_m, gain_m.latency_cut_stitched)}}}};
     if (!quiet) {
       std::cout << fmt::format(
           "{:<12} {:<10} {}^{} tuples x {} placements: frontier {} points ({} new vs {} zoo); "
@@ -380,6 +411,8 @@ sim::Json run_explore(const ExploreConfig& c, const std::string& out_dir, bool q
           task.name, m.name, sp.variants, sp.subgraphs, au.count_sequences(sp.subgraphs), front.size(), gain.new_points,
           zoo.size(), gain.accuracy_gain, gain.latency_cut_ms, 100 * gain.latency_cut_share,
           cv.samples ? fmt::format("{:.4f}", cv.mae) : "n/a", cv_base.samples ? fmt::format("{:.4f}", cv_base.mae) : "n/a");
+      std::cout << fmt::format("{:<12} at accuracy margin {:.4f}: +{:.4f} accuracy at <= latency, -{:.3f} ms ({:.1f}%) at >= accuracy\n",
+                               "", acc_m.margin, gain_m.accuracy_gain, gain_m.latency_cut_ms, 100 * gain_m.latency_cut_share);
     }
   }
   sim::Json resolved = c.resolved;

@@ -30,6 +30,7 @@ struct ExploreConfig {
   std::shared_ptr<const hw::LatencyModel> latency;
   stitching::SpaceSettings space;  // space.latency points into `latency`
   sim::ConfigNode estimator_node, baseline_node;
+  double accuracy_margin = -1;  // < 0: the estimator's calibrated margin
   int cv_folds = 5;
   std::uint64_t seed = 1;
   int accuracy_bins = 40, latency_bins = 40;

@@ -231,7 +231,7 @@ void read_layers(const sim::ConfigNode& node, ModelProfile& m, Problems& problem
 ModelProfile read_model(const sim::ConfigNode& node, const std::string& name, const Profile& profile,
                         Problems& problems) {
   node.expect_keys({"subgraph_count", "variants", "memory", "latency", "notes", "layers", "subgraph_cuts", "runs",
-                    "layer_latency", "layer_load", "stitched_accuracy"});
+                    "layer_latency", "layer_load", "stitched_accuracy", "stitched_latency"});
   ModelProfile m;
   m.name = name;
   m.notes = node.get_string("notes", "");
@@ -341,7 +341,7 @@ ModelProfile read_model(const sim::ConfigNode& node, const std::string& name, co
   if (node.has("stitched_accuracy")) {
     for (const auto& e : node.at("stitched_accuracy").elements()) {
       problems.guard([&] {
-        e.expect_keys({"variants", "accuracy", "provenance"});
+        e.expect_keys({"variants", "accuracy", "measure_s", "provenance"});
         StitchedAccuracy sa;
         auto names = e.at("variants");
         if (names.size() != S) names.fail(fmt::format("needs one variant per subgraph ({}), got {}", S, names.size()));
@@ -351,10 +351,41 @@ ModelProfile read_model(const sim::ConfigNode& node, const std::string& name, co
           sa.variants.push_back(v);
         }
         sa.accuracy = e.at("accuracy").as_double(0.0, 1.0);
+        sa.measure_s = e.has("measure_s") ? e.at("measure_s").as_double(0.0, 1e9) : 0.0;
         sa.provenance = read_optional_provenance(e, "provenance");
         for (const auto& other : m.stitched_accuracy)
           if (other.variants == sa.variants) e.fail("duplicate stitched variant");
         m.stitched_accuracy.push_back(sa);
+      });
+    }
+  }
+  if (node.has("stitched_latency")) {
+    for (const auto& e : node.at("stitched_latency").elements()) {
+      problems.guard([&] {
+        e.expect_keys({"variants", "processors", "median_ms", "samples_ms", "measure_s", "provenance"});
+        StitchedLatency sl;
+        auto names = e.at("variants");
+        if (names.size() != S) names.fail(fmt::format("needs one variant per subgraph ({}), got {}", S, names.size()));
+        for (const auto& n : names.elements()) {
+          int v = m.find_variant(n.as_string());
+          if (v < 0) n.fail(fmt::format("unknown variant '{}' of model '{}'", n.as_string(), m.name));
+          sl.variants.push_back(v);
+        }
+        auto procs = e.at("processors");
+        if (procs.size() != S) procs.fail(fmt::format("needs one processor per subgraph ({}), got {}", S, procs.size()));
+        for (const auto& n : procs.elements()) {
+          int q = profile.find_processor(n.as_string());
+          if (q < 0) n.fail(fmt::format("unknown processor '{}'", n.as_string()));
+          sl.processors.push_back(q);
+        }
+        sl.median_ms = e.at("median_ms").as_double(0.0, 1e9);
+        if (e.has("samples_ms"))
+          for (const auto& x : e.at("samples_ms").elements()) sl.samples_ms.push_back(x.as_double(0.0, 1e9));
+        sl.measure_s = e.has("measure_s") ? e.at("measure_s").as_double(0.0, 1e9) : 0.0;
+        sl.provenance = read_optional_provenance(e, "provenance");
+        for (const auto& other : m.stitched_latency)
+          if (other.variants == sl.variants && other.processors == sl.processors) e.fail("duplicate stitched variant and placement");
+        m.stitched_latency.push_back(sl);
       });
     }
   }
@@ -523,8 +554,22 @@ sim::Json model_json(const ModelProfile& m, const Profile& profile) {
       sim::Json names = sim::Json::array();
       for (int v : sa.variants) names.push_back(m.variants[static_cast<std::size_t>(v)].name);
       sim::Json e = {{"variants", names}, {"accuracy", sa.accuracy}};
+      if (sa.measure_s > 0) e["measure_s"] = sa.measure_s;
       if (!is_default(sa.provenance)) e["provenance"] = provenance_json(sa.provenance);
       j["stitched_accuracy"].push_back(e);
+    }
+  }
+  if (!m.stitched_latency.empty()) {
+    j["stitched_latency"] = sim::Json::array();
+    for (const auto& sl : m.stitched_latency) {
+      sim::Json names = sim::Json::array(), procs = sim::Json::array(), samples = sim::Json::array();
+      for (int v : sl.variants) names.push_back(m.variants[static_cast<std::size_t>(v)].name);
+      for (int q : sl.processors) procs.push_back(profile.processors[static_cast<std::size_t>(q)]);
+      for (double x : sl.samples_ms) samples.push_back(x);
+      sim::Json e = {{"variants", names}, {"processors", procs}, {"median_ms", sl.median_ms}, {"samples_ms", samples},
+                     {"measure_s", sl.measure_s}};
+      if (!is_default(sl.provenance)) e["provenance"] = provenance_json(sl.provenance);
+      j["stitched_latency"].push_back(e);
     }
   }
   return j;

@@ -110,8 +110,24 @@ struct BoundaryCost {
 struct StitchedAccuracy {
   std::vector<int> variants;
   double accuracy = 0;
+  double measure_s = 0;  // time it took to measure (amortised over a batch); 0: unknown
   Provenance provenance;
   bool operator==(const StitchedAccuracy&) const = default;
+};
+
+// Measured end-to-end latency of one stitched variant on one placement: variants[s] runs on
+// processors[s] (indices into Profile::processors), the subgraphs one after another with the
+// hand-offs between them, as a request runs. samples_ms are the timed repeats; median_ms is
+// their median (the value estimators train on). measure_s: wall time it took to measure this
+// combination (build + warm-up + repeats), for profiling-cost trade-offs; 0 when unknown.
+struct StitchedLatency {
+  std::vector<int> variants;
+  std::vector<int> processors;
+  double median_ms = 0;
+  std::vector<double> samples_ms;
+  double measure_s = 0;
+  Provenance provenance;
+  bool operator==(const StitchedLatency&) const = default;
 };
 
 struct ModelProfile {
@@ -121,6 +137,7 @@ struct ModelProfile {
   std::vector<UnitMemory> memory;                  // [variant * S + subgraph]
   std::vector<std::optional<LatencyDist>> latency;  // [(variant * S + subgraph) * P + processor]
   std::vector<StitchedAccuracy> stitched_accuracy;  // optional samples beyond the zoo diagonal
+  std::vector<StitchedLatency> stitched_latency;    // optional end-to-end latency samples
   std::string notes;  // substitutions and other caveats, for humans
 
   // Optional layer detail. subgraph_cuts has S+1 entries: subgraph s is layers

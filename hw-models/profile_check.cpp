@@ -139,6 +139,7 @@ std::map<std::string, std::int64_t> count_provenance(const Profile& p) {
     for (const auto& d : m.layer_load)
       if (d) add(d->provenance);
     for (const auto& sa : m.stitched_accuracy) add(sa.provenance);
+    for (const auto& sl : m.stitched_latency) add(sl.provenance);
   }
   for (const auto& b : p.boundary_costs) add(b.provenance);
   return n;

@@ -124,9 +124,9 @@ std::vector<Candidate> build_candidates(const SystemView& view, int task, const 
       if (c.zoo) {
         c.plan.accuracy = m.variants[static_cast<std::size_t>(x[0])].accuracy;
       } else {
-        int node = 0;
-        for (int s = 0; s < S && node != ex::MeasuredAccuracy::kOff; ++s) node = measured.child(node, x[static_cast<std::size_t>(s)]);
-        c.plan.accuracy = node != ex::MeasuredAccuracy::kOff ? measured.value(node) : acc.evaluate(x.data());
+        // Measured value, or the estimate minus its calibrated margin (accuracy.h): the plan's
+        // accuracy is what the SLO check may rely on.
+        c.plan.accuracy = ex::slo_accuracy(acc, measured, x.data());
       }
       here.push_back(c);
     };

@@ -6,6 +6,7 @@ frontier. Writes DIR/explore_<task>.png.
 usage: /usr/bin/python3 scripts/plot_explore.py DIR [--task NAME]
 """
 import argparse
+import json
 import os
 
 import h5py
@@ -29,7 +30,21 @@ def table(f, name):
     return pd.DataFrame(data)
 
 
-def plot_task(task, hist, front, zoo, out):
+def gain_note(summary, task):
+    """One line per margin: the stitching gain at zero margin and at the estimator's margin."""
+    t = summary.get("tasks", {}).get(task, {})
+    g, gm = t.get("stitching_gain", {}), t.get("stitching_gain_at_margin")
+    cv = t.get("accuracy", {}).get("cv", {}).get("estimator", {})
+    lines = []
+    if g:
+        err = f"; estimator CV MAE {100 * cv['mae']:.1f} pt" if cv.get("mae") is not None else "; estimator CV: no measured stitched samples"
+        lines.append(f"margin 0: -{100 * g['latency_cut_share']:.1f}% latency at >= accuracy{err}")
+    if gm:
+        lines.append(f"margin {100 * gm['margin']:.1f} pt: -{100 * gm['latency_cut_share']:.1f}% latency at >= accuracy")
+    return "\n".join(lines)
+
+
+def plot_task(task, hist, front, zoo, out, note=""):
     h = hist[hist.task == task]
     nb_a, nb_l = h.accuracy_bin.max() + 1, h.latency_bin.max() + 1
     counts = np.zeros((nb_a, nb_l))
@@ -70,6 +85,9 @@ def plot_task(task, hist, front, zoo, out):
     ax2.set_xlabel("latency (ms)")
     ax2.set_ylabel("accuracy")
     ax2.set_title(f"{task}: frontier (accuracy up, latency, memory down)")
+    if note:
+        ax2.text(0.02, 0.98, note, transform=ax2.transAxes, va="top", fontsize=8,
+                 bbox=dict(boxstyle="round", fc="white", ec="gray", alpha=0.9))
     ax2.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
@@ -83,10 +101,14 @@ def main():
     args = ap.parse_args()
     with h5py.File(os.path.join(args.dir, "explore.h5"), "r") as f:
         hist, front, zoo = table(f, "histogram"), table(f, "frontier"), table(f, "zoo_frontier")
+    summary = {}
+    if os.path.exists(os.path.join(args.dir, "summary.json")):
+        with open(os.path.join(args.dir, "summary.json")) as f:
+            summary = json.load(f)
     tasks = [args.task] if args.task else list(dict.fromkeys(hist.task))
     for t in tasks:
         out = os.path.join(args.dir, f"explore_{t}.png")
-        plot_task(t, hist, front, zoo, out)
+        plot_task(t, hist, front, zoo, out, gain_note(summary, t))
         print("wrote", out)
 
 

@@ -71,6 +71,9 @@ int cmd_profile_run(const std::vector<std::string>& args) {
       "out,o", po::value<std::string>()->required(), "profile to write (.h5 or .json; a new file)")(
       "overwrite", po::bool_switch(), "let --out and --platform-out replace existing files")(
       "platform-out", po::value<std::string>(), "platform file to write (default: PROFILE.platform.json beside the profile)")(
+      "stitched-latency-samples", po::value<int>(),
+      "measure the end-to-end latency of this many stitched (tuple, placement) combinations per model, drawn by the "
+      "config's seed (overrides each model's stitched_latency.samples; 0: none)")(
       "quiet,q", po::bool_switch(), "print nothing on success");
   po::positional_options_description pos;
   pos.add("config", 1);
@@ -81,7 +84,8 @@ int cmd_profile_run(const std::vector<std::string>& args) {
           "Builds the zoo of CONFIG (models, variants, subgraph cuts) and measures on this machine, per\n"
           "(variant, subgraph, processor), the latency distribution (warm-up, repeats; every sample kept)\n"
           "and per (variant, subgraph) the memory and compile time, plus each variant's accuracy (and every\n"
-          "stitched variant's, where the config asks). Processors are core sets pinned by thread affinity.\n"
+          "stitched variant's, where the config asks), and the end-to-end latency of a seeded sample of stitched\n"
+          "(tuple, placement) combinations (stitched_latency; --stitched-latency-samples). Processors are core sets pinned by thread affinity.\n"
           "Also measures this machine's runtime costs (dispatch and hand-off between pinned threads) and its\n"
           "cache reuse curve (how fast idle units slow down to their cold latency) into a platform file for\n"
           "simulating this machine.")) {
@@ -92,6 +96,11 @@ int cmd_profile_run(const std::vector<std::string>& args) {
   bool quiet = vm["quiet"].as<bool>();
   auto t0 = std::chrono::steady_clock::now();
   ZooConfig cfg = read_zoo_config(vm["config"].as<std::string>());
+  if (vm.count("stitched-latency-samples")) {
+    int n = vm["stitched-latency-samples"].as<int>();
+    if (n < 0) throw sim::ConfigError("--stitched-latency-samples", "", "must not be negative");
+    for (auto& m : cfg.models) m.stitched_latency.samples = n;
+  }
   std::string out = vm["out"].as<std::string>();
   Zoo zoo(cfg);
   auto log = [&](const std::string& line) {

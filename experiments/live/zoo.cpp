@@ -156,7 +156,7 @@ ZooConfig read_zoo_config(const sim::ConfigNode& root, const std::string& base_d
   auto models = root.at("models");
   if (models.size() == 0) models.fail("needs at least one model");
   for (const auto& mn : models.elements()) {
-    mn.expect_keys({"name", "kind", "subgraphs", "size", "weights", "variants", "stitched_accuracy"});
+    mn.expect_keys({"name", "kind", "subgraphs", "size", "weights", "variants", "stitched_accuracy", "stitched_latency"});
     ZooModelSpec m;
     m.name = mn.at("name").as_string();
     for (const auto& o : z.models)
@@ -186,6 +186,13 @@ ZooConfig read_zoo_config(const sim::ConfigNode& root, const std::string& base_d
     std::string sa = mn.get_string("stitched_accuracy", "none");
     if (sa != "none" && sa != "all") mn.at("stitched_accuracy").fail("must be \"none\" or \"all\"");
     m.stitched_accuracy = sa == "all";
+    if (mn.has("stitched_latency")) {
+      auto sl = mn.at("stitched_latency");
+      sl.expect_keys({"samples", "warmup", "repeats"});
+      m.stitched_latency.samples = read_int(sl, "samples", 0, 0, 1000000);
+      m.stitched_latency.warmup = read_int(sl, "warmup", m.stitched_latency.warmup, 0, 100000);
+      m.stitched_latency.repeats = read_int(sl, "repeats", m.stitched_latency.repeats, 1, 100000);
+    }
     z.models.push_back(std::move(m));
   }
   z.resolved = root.json();

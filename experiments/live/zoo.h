@@ -11,7 +11,8 @@
 //    "models": [{"name": "resnet_s", "kind": "resnet", "subgraphs": 3, "size": {...}},
 //               {"name": "transformer_s", "kind": "transformer", "subgraphs": 3, "size": {...}},
 //               {"name": "digits_mlp", "kind": "mlp", "weights": "data/digits_mlp.json", "subgraphs": 3,
-//                "stitched_accuracy": "all"}]}
+//                "stitched_accuracy": "all",
+//                "stitched_latency": {"samples": 120, "warmup": 3, "repeats": 15}}]}
 // A model may list its own "variants"; otherwise it gets the top-level list. Relative paths
 // resolve against the config's directory.
 #pragma once
@@ -39,6 +40,11 @@ struct ZooModelSpec {
   std::string weights_file;     // kind "mlp"
   std::vector<VariantSpec> variants;
   bool stitched_accuracy = false;  // measure every stitched variant's accuracy
+  // End-to-end latency of a seeded sample of stitched combinations (stitched_latency.h);
+  // samples = 0: none.
+  struct StitchedLatencySpec {
+    int samples = 0, warmup = 3, repeats = 15;
+  } stitched_latency;
 };
 
 struct ZooConfig {

@@ -97,26 +97,77 @@ CvError cross_validate(const AccuracyEstimator& estimator, const hw::ModelProfil
   for (const auto& s : samples) (is_diagonal(s.variants) ? diagonal : off).push_back(s);
   if (folds < 2 || static_cast<int>(off.size()) < folds) return r;
   // Seeded Fisher-Yates shuffle, then fold = position mod k.
-  std::vector<std::size_t> order(off.size());
-  std::iota(order.begin(), order.end(), 0);
-  sim::Rng rng = sim::Rng::stream(seed, "explore/cv/" + m.name);
-  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-  double abs_sum = 0, sq_sum = 0;
+  std::vector<std::size_t> order = seeded_order(off.size(), seed, "explore/cv/" + m.name);
+  std::vector<double> errors;
   for (int f = 0; f < folds; ++f) {
     std::vector<AccuracySample> train = diagonal, test;
     for (std::size_t i = 0; i < order.size(); ++i)
       (static_cast<int>(i % static_cast<std::size_t>(folds)) == f ? test : train).push_back(off[order[i]]);
-    AccuracyModel model = estimator.fit(m, train);
-    for (const auto& t : test) {
-      double e = model.evaluate(t.variants.data()) - t.accuracy;
-      abs_sum += std::abs(e);
-      sq_sum += e * e;
-    }
+    AccuracyModel model = estimator.fit_function(m, train);
+    for (const auto& t : test) errors.push_back(model.evaluate(t.variants.data()) - t.accuracy);
   }
-  r.samples = static_cast<int>(off.size());
-  r.mae = abs_sum / r.samples;
-  r.rmse = std::sqrt(sq_sum / r.samples);
+  ErrorStats e = error_stats(errors);
+  r.samples = e.samples;
+  r.mae = e.mae;
+  r.rmse = e.rmse;
+  r.p95_abs = e.p95_abs;
+  r.max_abs = e.max_abs;
   return r;
+}
+
+std::vector<sim::ParamSpec> margin_params() {
+  return {sim::param_json("margin", sim::Json("cv_p95"),
+                          "error bound an estimated accuracy must clear the SLO by: \"cv_p95\" (the p95 absolute error "
+                          "of a k-fold CV on the measured stitched samples; 0 without them) or a number in [0, 1]"),
+          sim::param_int("margin_folds", 5, "", "folds of the margin's cross-validation", 2, 1000),
+          sim::param_int("margin_seed", 1, "", "seed of the margin's cross-validation folds", 0, 1e15)};
+}
+
+std::vector<sim::ParamSpec> with_margin_params(std::vector<sim::ParamSpec> own) {
+  for (auto& p : margin_params()) own.push_back(std::move(p));
+  return own;
+}
+
+MarginSetting read_margin(const sim::Params& p) {
+  MarginSetting s;
+  sim::ConfigNode n = p.node("margin");
+  if (n.is_string()) {
+    if (n.as_string() != "cv_p95") n.fail("must be \"cv_p95\" or a number in [0, 1]");
+  } else {
+    s.calibrated = false;
+    s.value = n.as_double(0.0, 1.0);
+  }
+  s.folds = static_cast<int>(p.get_int("margin_folds"));
+  s.seed = static_cast<std::uint64_t>(p.get_int("margin_seed"));
+  return s;
+}
+
+AccuracyModel AccuracyEstimator::fit(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const {
+  AccuracyModel model = fit_function(m, samples);
+  if (!margin_.calibrated) {
+    model.margin = margin_.value;
+    return model;
+  }
+  if (model.cv.samples == 0) {
+    CvError cv = cross_validate(*this, m, samples, margin_.folds, margin_.seed);
+    model.cv = {cv.samples, cv.mae, cv.rmse, cv.p95_abs, cv.max_abs};
+  }
+  model.margin = model.cv.samples > 0 ? model.cv.p95_abs : 0.0;
+  return model;
+}
+
+double slo_accuracy(const AccuracyModel& model, const MeasuredAccuracy& measured, const int* x) {
+  int node = measured.nodes() > 0 ? 0 : MeasuredAccuracy::kOff;
+  for (int s = 0; s < model.subgraphs && node != MeasuredAccuracy::kOff; ++s) node = measured.child(node, x[s]);
+  if (node != MeasuredAccuracy::kOff) return measured.value(node);
+  return model.evaluate(x) - model.margin;
+}
+
+AccuracyModel at_margin(const AccuracyModel& model) {
+  AccuracyModel out = model;
+  out.base -= model.margin;
+  out.margin = 0;
+  return out;
 }
 
 }  // namespace stitching

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "hw-models/profile.h"
+#include "hw-models/stitching/validation.h"
 #include "sim/config.h"
+#include "sim/params.h"
 
 namespace stitching {
 
@@ -30,6 +32,13 @@ struct AccuracyModel {
   double base = 0;
   std::vector<double> unit;  // [s*K + v]
   std::vector<double> pair;  // [(s*K + a)*K + b], s >= 1; empty when additive
+  // Calibrated error bound of the estimate (absolute accuracy, e.g. 0.05 = 5 points): an
+  // estimated accuracy counts as meeting an accuracy SLO only when estimate - margin >= SLO
+  // (slo_accuracy below). Measured tuples have no margin. `cv` holds the cross-validation the
+  // margin was calibrated on (samples = 0: not calibrated, e.g. no measured stitched samples).
+  double margin = 0;
+  ErrorStats cv;
+  std::string chosen;  // `best`: the candidate it chose; empty otherwise
 
   bool additive() const { return pair.empty(); }
   // The term added when subgraph s takes variant v after variant `prev` (ignored for s = 0).
@@ -83,23 +92,58 @@ std::vector<double> subgraph_shares(const hw::ModelProfile& m, ShareBy by = Shar
 // Index of the reference variant.
 int reference_variant(const hw::ModelProfile& m);
 
+// How an estimator's margin is set: the p95 absolute error of its k-fold CV on the measured
+// stitched samples (0 when there are fewer than `folds`), or a fixed value.
+struct MarginSetting {
+  bool calibrated = true;
+  double value = 0;
+  int folds = 5;
+  std::uint64_t seed = 1;
+};
+// The parameters every accuracy estimator takes for its margin ("margin": "cv_p95" or a number
+// in [0, 1]; "margin_folds"; "margin_seed"), and their reading.
+std::vector<sim::ParamSpec> margin_params();
+std::vector<sim::ParamSpec> with_margin_params(std::vector<sim::ParamSpec> own);
+MarginSetting read_margin(const sim::Params& p);
+
 class AccuracyEstimator {
  public:
   static constexpr const char* kRegistryKind = "accuracy_estimator";
   virtual ~AccuracyEstimator() = default;
-  // Fits an accuracy function of the form above to `samples` of model `m`. Deterministic: the
-  // same inputs give the same function on any thread count.
-  virtual AccuracyModel fit(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const = 0;
+  // Fits an accuracy function of the form above to `samples` of model `m`, margin 0 unless the
+  // implementation calibrates one itself. Deterministic: the same inputs give the same function
+  // on any thread count.
+  virtual AccuracyModel fit_function(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const = 0;
+  // fit_function plus the margin (MarginSetting): what planners and explore use.
+  AccuracyModel fit(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const;
+  void set_margin(const MarginSetting& s) { margin_ = s; }
+  const MarginSetting& margin_setting() const { return margin_; }
+
+ private:
+  MarginSetting margin_;
 };
+
+// The accuracy a stitched tuple is held to against an accuracy SLO: its measured value when the
+// tuple is measured (margin 0), else the estimate minus the model's margin. A candidate meets
+// the SLO when this is >= the SLO.
+double slo_accuracy(const AccuracyModel& model, const MeasuredAccuracy& measured, const int* x);
+inline bool meets_accuracy_slo(const AccuracyModel& model, const MeasuredAccuracy& measured, const int* x,
+                               double min_accuracy) {
+  return slo_accuracy(model, measured, x) >= min_accuracy;
+}
+// The same function with every estimated value lowered by the margin (base - margin): the
+// conservative accuracy surface, still of the chain form, for frontiers at the margin.
+AccuracyModel at_margin(const AccuracyModel& model);
 
 std::unique_ptr<AccuracyEstimator> make_accuracy_estimator(const sim::ConfigNode& node, sim::Json* resolved = nullptr);
 
-// k-fold cross-validation over the off-diagonal samples (the zoo diagonal is always measured,
-// so it stays in every training set). Folds are assigned by a seeded shuffle.
+// k-fold cross-validation of fit_function over the off-diagonal samples (the zoo diagonal is
+// always measured, so it stays in every training set). Folds are assigned by a seeded shuffle.
 struct CvError {
   int folds = 0;
   int samples = 0;  // off-diagonal samples evaluated; 0 when there were fewer than `folds`
   double mae = 0, rmse = 0;
+  double p95_abs = 0, max_abs = 0;  // of |prediction - measured|
 };
 CvError cross_validate(const AccuracyEstimator& estimator, const hw::ModelProfile& m,
                        const std::vector<AccuracySample>& samples, int folds, std::uint64_t seed);

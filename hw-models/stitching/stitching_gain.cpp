@@ -43,17 +43,26 @@ StitchingGain stitching_gain(const std::vector<FrontierPoint>& stitched, const s
   for (const auto& p : stitched) g.new_points += is_diagonal(p.variants) ? 0 : 1;
   for (std::size_t z = 0; z < zoo.size(); ++z) {
     const auto& zp = zoo[z];
+    // What the zoo alone achieves around z in the accuracy-latency plane (the zoo frontier is
+    // three-dimensional, so a slow zoo point survives on memory; comparing stitched points with
+    // it alone would credit stitching with what another zoo variant already does).
+    double zoo_best_accuracy = zp.accuracy;
+    std::int64_t zoo_least_latency = zp.latency_ns;
+    for (const auto& o : zoo) {
+      if (o.latency_ns <= zp.latency_ns) zoo_best_accuracy = std::max(zoo_best_accuracy, o.accuracy);
+      if (o.accuracy >= zp.accuracy) zoo_least_latency = std::min(zoo_least_latency, o.latency_ns);
+    }
     for (std::size_t i = 0; i < stitched.size(); ++i) {
       const auto& sp = stitched[i];
-      if (sp.latency_ns <= zp.latency_ns && sp.accuracy - zp.accuracy > g.accuracy_gain) {
-        g.accuracy_gain = sp.accuracy - zp.accuracy;
+      if (sp.latency_ns <= zp.latency_ns && sp.accuracy - zoo_best_accuracy > g.accuracy_gain) {
+        g.accuracy_gain = sp.accuracy - zoo_best_accuracy;
         g.accuracy_gain_zoo = static_cast<int>(z);
         g.accuracy_gain_stitched = static_cast<int>(i);
       }
-      double cut_ms = static_cast<double>(zp.latency_ns - sp.latency_ns) / 1e6;
+      double cut_ms = static_cast<double>(zoo_least_latency - sp.latency_ns) / 1e6;
       if (sp.accuracy >= zp.accuracy && cut_ms > g.latency_cut_ms) {
         g.latency_cut_ms = cut_ms;
-        g.latency_cut_share = zp.latency_ns > 0 ? static_cast<double>(zp.latency_ns - sp.latency_ns) / static_cast<double>(zp.latency_ns) : 0;
+        g.latency_cut_share = zoo_least_latency > 0 ? static_cast<double>(zoo_least_latency - sp.latency_ns) / static_cast<double>(zoo_least_latency) : 0;
         g.latency_cut_zoo = static_cast<int>(z);
         g.latency_cut_stitched = static_cast<int>(i);
       }

@@ -3,6 +3,8 @@
 // (the CI machine is shared), only structure and sanity.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include <cstdlib>
@@ -22,7 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / "stitchsim_live_tests" / name;
+  // Per process: suites of other checkouts run at the same time on shared machines.
+  fs::path d = fs::temp_directory_path() / ("stitchsim_live_tests-" + std::to_string(::getpid())) / name;
   fs::remove_all(d);
   fs::create_directories(d);
   return d.string();

@@ -13,7 +13,7 @@ namespace {
 class AnalyticEstimator final : public AccuracyEstimator {
  public:
   explicit AnalyticEstimator(ShareBy by) : by_(by) {}
-  AccuracyModel fit(const hw::ModelProfile& m, const std::vector<AccuracySample>&) const override {
+  AccuracyModel fit_function(const hw::ModelProfile& m, const std::vector<AccuracySample>&) const override {
     AccuracyModel a;
     a.subgraphs = m.subgraph_count;
     a.variants = static_cast<int>(m.variants.size());
@@ -30,15 +30,17 @@ class AnalyticEstimator final : public AccuracyEstimator {
 const sim::Registration<AccuracyEstimator> kRegistration{
     "analytic",
     "share-weighted mean of the chosen zoo variants' accuracies (additive; exact on the zoo diagonal)",
-    {sim::param_string("weights", "macs",
-                       "subgraph weights: share of the model's MACs (needs the profile's layers; else weight bytes), "
-                       "share of the reference variant's weight bytes, or uniform",
-                       {"macs", "weights_bytes", "uniform"})},
+    with_margin_params({sim::param_string("weights", "macs",
+                                          "subgraph weights: share of the model's MACs (needs the profile's layers; "
+                                          "else weight bytes), share of the reference variant's weight bytes, or uniform",
+                                          {"macs", "weights_bytes", "uniform"})}),
     [](const sim::Params& p) {
       const std::string& w = p.get_string("weights");
-      return std::make_unique<AnalyticEstimator>(w == "macs" ? ShareBy::kMacs
-                                                 : w == "uniform" ? ShareBy::kUniform
-                                                                  : ShareBy::kWeightBytes);
+      auto e = std::make_unique<AnalyticEstimator>(w == "macs" ? ShareBy::kMacs
+                                                   : w == "uniform" ? ShareBy::kUniform
+                                                                    : ShareBy::kWeightBytes);
+      e->set_margin(read_margin(p));
+      return e;
     }};
 
 }  // namespace

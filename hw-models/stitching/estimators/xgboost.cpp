@@ -2,8 +2,9 @@
 //
 // What it learns: the residual of the analytic estimator (passed as base_margin), from features
 // of each subgraph position (precision, sparsity, pruning kind, the zoo variant's accuracy drop
-// and that drop times the subgraph's share) and of each boundary between adjacent subgraphs
-// (precision differs, sparsity difference, pruning kind differs).
+// and that drop times the subgraph's share, and the position's sensitivity: the mean residual of
+// the training tuples with that variant at that position) and of each boundary between adjacent
+// subgraphs (precision differs, sparsity difference, pruning kind differs).
 //
 // Why interaction constraints: XGBoost gets one constraint group per adjacent pair (s-1, s),
 // holding the features of both positions and of their boundary. Every root-to-leaf path of
@@ -16,46 +17,64 @@
 //
 // With fewer than min_stitched_samples off-diagonal samples it returns the analytic estimate:
 // trees fit to the diagonal alone would learn nothing the analytic estimator does not know.
-#include <xgboost/c_api.h>
-
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "hw-models/stitching/accuracy.h"
+#include "hw-models/stitching/xgb_regressor.h"
 #include "sim/registry.h"
 
 namespace stitching {
 namespace {
 
-void check(int rc, const char* what) {
-  if (rc != 0) throw std::runtime_error(fmt::format("xgboost {}: {}", what, XGBGetLastError()));
-}
-
-constexpr int kPositionFeatures = 7;
+constexpr int kBaseFeatures = 7;  // per position, plus the sensitivity when enabled
 constexpr int kBoundaryFeatures = 3;
 
 struct Settings {
-  int rounds = 300;
-  int max_depth = 3;
-  double eta = 0.1;
-  double lambda = 1.0;
+  XgbSettings trees;
   int min_stitched_samples = 10;
+  bool sensitivity = false;
 };
+
+// Per-position sensitivity, learned from the training samples only (so CV stays honest): for
+// subgraph s in variant v, the mean residual (measured - analytic) of the training tuples with
+// x_s = v; NaN (missing, XGBoost's default direction) without any. It tells the trees how much
+// worse than the share-weighted drop this subgraph takes this variant, across contexts.
+std::vector<double> position_sensitivity(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples,
+                                         const AccuracyModel& analytic) {
+  const std::size_t S = static_cast<std::size_t>(m.subgraph_count), K = m.variants.size();
+  std::vector<double> sum(S * K, 0.0), n(S * K, 0.0);
+  for (const auto& smp : samples) {
+    double r = smp.accuracy - analytic.evaluate(smp.variants.data());
+    for (std::size_t s = 0; s < S; ++s) {
+      std::size_t k = s * K + static_cast<std::size_t>(smp.variants[s]);
+      sum[k] += r;
+      n[k] += 1;
+    }
+  }
+  for (std::size_t k = 0; k < sum.size(); ++k) sum[k] = n[k] > 0 ? sum[k] / n[k] : std::numeric_limits<double>::quiet_NaN();
+  return sum;
+}
 
 class Features {
  public:
-  explicit Features(const hw::ModelProfile& m) : m_(m), S_(m.subgraph_count), share_(subgraph_shares(m)) {
+  Features(const hw::ModelProfile& m, std::vector<double> sensitivity)
+      : m_(m), S_(m.subgraph_count), share_(subgraph_shares(m)), sensitivity_(std::move(sensitivity)),
+        position_features_(kBaseFeatures + (sensitivity_.empty() ? 0 : 1)) {
     ref_accuracy_ = m.variants[static_cast<std::size_t>(reference_variant(m))].accuracy;
   }
-  int columns() const { return S_ * kPositionFeatures + (S_ - 1) * kBoundaryFeatures; }
+  int columns() const { return S_ * position_features_ + (S_ - 1) * kBoundaryFeatures; }
   void row(const int* x, float* out) const {
+    const int K = static_cast<int>(m_.variants.size());
     for (int s = 0; s < S_; ++s) {
       const auto& z = m_.variants[static_cast<std::size_t>(x[s])];
-      float* f = out + s * kPositionFeatures;
+      float* f = out + s * position_features_;
+      if (!sensitivity_.empty()) f[7] = static_cast<float>(sensitivity_[static_cast<std::size_t>(s * K + x[s])]);
       double drop = ref_accuracy_ - z.accuracy;
       f[0] = z.precision == "fp16";
       f[1] = z.precision == "int8";
@@ -68,7 +87,7 @@ class Features {
     for (int s = 1; s < S_; ++s) {
       const auto& a = m_.variants[static_cast<std::size_t>(x[s - 1])];
       const auto& b = m_.variants[static_cast<std::size_t>(x[s])];
-      float* f = out + S_ * kPositionFeatures + (s - 1) * kBoundaryFeatures;
+      float* f = out + S_ * position_features_ + (s - 1) * kBoundaryFeatures;
       f[0] = a.precision != b.precision;
       f[1] = static_cast<float>(std::abs(a.sparsity - b.sparsity));
       f[2] = a.pruning != b.pruning;
@@ -77,15 +96,15 @@ class Features {
   // [[features of positions s-1 and s and of boundary s], ...]; one group when S = 1.
   std::string interaction_constraints() const {
     std::string out = "[";
-    auto position = [](int s) {
+    auto position = [this](int s) {
       std::string g;
-      for (int k = 0; k < kPositionFeatures; ++k) g += fmt::format("{}{}", g.empty() ? "" : ",", s * kPositionFeatures + k);
+      for (int k = 0; k < position_features_; ++k) g += fmt::format("{}{}", g.empty() ? "" : ",", s * position_features_ + k);
       return g;
     };
     if (S_ == 1) return "[[" + position(0) + "]]";
     for (int s = 1; s < S_; ++s) {
       std::string g = position(s - 1) + "," + position(s);
-      for (int k = 0; k < kBoundaryFeatures; ++k) g += fmt::format(",{}", S_ * kPositionFeatures + (s - 1) * kBoundaryFeatures + k);
+      for (int k = 0; k < kBoundaryFeatures; ++k) g += fmt::format(",{}", S_ * position_features_ + (s - 1) * kBoundaryFeatures + k);
       out += (s > 1 ? ",[" : "[") + g + "]";
     }
     return out + "]";
@@ -95,13 +114,16 @@ class Features {
   const hw::ModelProfile& m_;
   int S_;
   std::vector<double> share_;
+  std::vector<double> sensitivity_;  // [s*K + v]; empty: not a feature
+  int position_features_;
   double ref_accuracy_ = 0;
 };
 
+// The ensemble trained on the analytic residual, with the adjacent-pair interaction constraints.
 class Booster {
  public:
   Booster(const Features& features, const std::vector<AccuracySample>& samples, const AccuracyModel& base,
-          const Settings& st)
+          const XgbSettings& st)
       : features_(features) {
     std::size_t rows = samples.size();
     std::vector<float> data(rows * static_cast<std::size_t>(features.columns())), label(rows), margin(rows);
@@ -110,78 +132,35 @@ class Booster {
       label[i] = static_cast<float>(samples[i].accuracy);
       margin[i] = static_cast<float>(base.evaluate(samples[i].variants.data()));
     }
-    DMatrixHandle d = nullptr;
-    check(XGDMatrixCreateFromMat(data.data(), rows, static_cast<bst_ulong>(features.columns()),
-                                 std::numeric_limits<float>::quiet_NaN(), &d),
-          "DMatrix");
-    try {
-      check(XGDMatrixSetFloatInfo(d, "label", label.data(), rows), "label");
-      check(XGDMatrixSetFloatInfo(d, "base_margin", margin.data(), rows), "base_margin");
-      check(XGBoosterCreate(&d, 1, &booster_), "create");
-      set("nthread", "1");  // training sets are small; one thread keeps results thread-count independent
-      set("verbosity", "0");
-      set("objective", "reg:squarederror");
-      set("tree_method", "exact");
-      set("base_score", "0");
-      set("seed", "0");
-      set("max_depth", std::to_string(st.max_depth));
-      set("eta", fmt::format("{}", st.eta));
-      set("lambda", fmt::format("{}", st.lambda));
-      set("interaction_constraints", features.interaction_constraints());
-      for (int i = 0; i < st.rounds; ++i) check(XGBoosterUpdateOneIter(booster_, i, d), "update");
-    } catch (...) {
-      XGDMatrixFree(d);
-      if (booster_) XGBoosterFree(booster_);
-      throw;
-    }
-    XGDMatrixFree(d);
+    XgbSettings with_constraints = st;
+    with_constraints.interaction_constraints = features.interaction_constraints();
+    trees_ = std::make_unique<XgbRegressor>(data, rows, features.columns(), label, margin, with_constraints);
   }
-  ~Booster() {
-    if (booster_) XGBoosterFree(booster_);
-  }
-  Booster(const Booster&) = delete;
-  Booster& operator=(const Booster&) = delete;
 
   // Sum of the trees (no base margin) for each tuple, in double.
   std::vector<double> trees(const std::vector<std::vector<int>>& tuples) const {
-    std::size_t rows = tuples.size();
-    std::vector<float> data(rows * static_cast<std::size_t>(features_.columns()));
-    for (std::size_t i = 0; i < rows; ++i)
+    std::vector<float> data(tuples.size() * static_cast<std::size_t>(features_.columns()));
+    for (std::size_t i = 0; i < tuples.size(); ++i)
       features_.row(tuples[i].data(), data.data() + i * static_cast<std::size_t>(features_.columns()));
-    DMatrixHandle d = nullptr;
-    check(XGDMatrixCreateFromMat(data.data(), rows, static_cast<bst_ulong>(features_.columns()),
-                                 std::numeric_limits<float>::quiet_NaN(), &d),
-          "DMatrix");
-    const bst_ulong* shape = nullptr;
-    bst_ulong dim = 0;
-    const float* out = nullptr;
-    int rc = XGBoosterPredictFromDMatrix(
-        booster_, d, R"({"type": 1, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})",
-        &shape, &dim, &out);
-    std::vector<double> result;
-    if (rc == 0) result.assign(out, out + rows);
-    XGDMatrixFree(d);
-    check(rc, "predict");
-    return result;
+    return trees_->trees(data, tuples.size());
   }
 
  private:
-  void set(const char* key, const std::string& value) { check(XGBoosterSetParam(booster_, key, value.c_str()), key); }
   const Features& features_;
-  BoosterHandle booster_ = nullptr;
+  std::unique_ptr<XgbRegressor> trees_;
 };
 
 class XgboostEstimator final : public AccuracyEstimator {
  public:
   XgboostEstimator(Settings st, std::unique_ptr<AccuracyEstimator> base) : st_(st), base_(std::move(base)) {}
 
-  AccuracyModel fit(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const override {
-    AccuracyModel model = base_->fit(m, samples);
+  AccuracyModel fit_function(const hw::ModelProfile& m, const std::vector<AccuracySample>& samples) const override {
+    AccuracyModel model = base_->fit_function(m, samples);
     int stitched = 0;
     for (const auto& s : samples) stitched += is_diagonal(s.variants) ? 0 : 1;
     if (stitched < st_.min_stitched_samples) return model;  // documented fallback: the analytic estimate
-    Features features(m);
-    Booster booster(features, samples, model, st_);
+    Features features(m, st_.sensitivity ? position_sensitivity(m, samples, model) : std::vector<double>{});
+    Booster booster(features, samples, model, st_.trees);
     AccuracyModel base = model;
     decompose(booster, model);
     verify(booster, base, model);
@@ -251,21 +230,27 @@ class XgboostEstimator final : public AccuracyEstimator {
 const sim::Registration<AccuracyEstimator> kRegistration{
     "xgboost",
     "gradient-boosted trees (XGBoost) on the analytic estimate's residual; adjacent-pair interactions",
-    {sim::param_int("rounds", 300, "", "boosting rounds", 1, 100000),
-     sim::param_int("max_depth", 3, "", "tree depth", 1, 16),
-     sim::param_double("eta", 0.1, "", "learning rate", 1e-6, 1.0),
-     sim::param_double("lambda", 1.0, "", "L2 regularisation of leaf weights", 0.0, 1e6),
-     sim::param_int("min_stitched_samples", 10, "",
-                    "fewer measured off-diagonal samples than this: use the analytic estimate", 0, 1e9)},
+    with_margin_params({sim::param_int("rounds", 300, "", "boosting rounds", 1, 100000),
+                        sim::param_int("max_depth", 3, "", "tree depth", 1, 16),
+                        sim::param_double("eta", 0.1, "", "learning rate", 1e-6, 1.0),
+                        sim::param_double("lambda", 1.0, "", "L2 regularisation of leaf weights", 0.0, 1e6),
+                        sim::param_bool("sensitivity", false,
+                                        "per-position sensitivity feature: mean residual of the training tuples with "
+                                        "that variant at that position"),
+                        sim::param_int("min_stitched_samples", 10, "",
+                                       "fewer measured off-diagonal samples than this: use the analytic estimate", 0, 1e9)}),
     [](const sim::Params& p) {
       Settings st;
-      st.rounds = static_cast<int>(p.get_int("rounds"));
-      st.max_depth = static_cast<int>(p.get_int("max_depth"));
-      st.eta = p.get_double("eta");
-      st.lambda = p.get_double("lambda");
+      st.trees.rounds = static_cast<int>(p.get_int("rounds"));
+      st.trees.max_depth = static_cast<int>(p.get_int("max_depth"));
+      st.trees.eta = p.get_double("eta");
+      st.trees.lambda = p.get_double("lambda");
       st.min_stitched_samples = static_cast<int>(p.get_int("min_stitched_samples"));
+      st.sensitivity = p.get_bool("sensitivity");
       auto base = make_accuracy_estimator(sim::ConfigNode(sim::Json("analytic"), "<xgboost>"));
-      return std::make_unique<XgboostEstimator>(st, std::move(base));
+      auto e = std::make_unique<XgboostEstimator>(st, std::move(base));
+      e->set_margin(read_margin(p));
+      return e;
     }};
 
 }  // namespace
