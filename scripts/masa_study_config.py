@@ -10,7 +10,7 @@ networks of (execution + loading) in the shipped profile, read from hw-models/pr
 
 Also writes sweep_sparseloom_layerwise.json (issue 12 item 7): SparseLoom's dynamic workload
 (experiments/configs/paper/base_dynamic.json and the four SLO sequences of sweep_memory.json) under
-a 15 % and a 100 % memory budget, executed by the `soc` model (whole-subgraph loading, its LRU
+a 5, 15 and 100 % memory budget (5 % is at the floor of one unit), executed by the `soc` model (whole-subgraph loading, its LRU
 cache) and by the `layerwise` model with a weight cache, loading whole units (concurrent_bulk) or
 layer by layer (partial), and layer by layer without a cache.
 
@@ -34,9 +34,10 @@ SETS = {
 LIMITS_MB = {"256M": 256, "512M": 512, "1G": 1024, "2G": 2048, "4G": 4096}
 MODES = ["masa", "bulk", "linear", "deepeye", "deepeye_frugal"]
 # Masa exactly as EdgeCaffe runs it: every LOAD right after INIT, even for a network admitted alone
-# although it exceeds the limit (`masa` loads such a network one layer ahead of execution).
+# although it exceeds the limit (`masa` chooses for such a network between that and loading at
+# most one layer beyond the executing one, by predicting both: execution_model.oversize).
 MODE_OVERRIDES = {m: {"execution_model.mode": m} for m in MODES}
-MODE_OVERRIDES["masa_eager"] = {"execution_model.mode": "masa", "execution_model.oversize_lookahead": 0}
+MODE_OVERRIDES["masa_eager"] = {"execution_model.mode": "masa", "execution_model.oversize": "off"}
 BATCH_SETS = 10
 STOCHASTIC_SETS = 30
 
@@ -126,7 +127,8 @@ def sparseloom_layerwise():
                 "layerwise-layer-cache": {"execution_model": dict(layerwise, mode="partial", cache=True)},
                 "layerwise-layer-nocache": {"execution_model": dict(layerwise, mode="partial", cache=False)},
             }},
-            {"name": "budget", "values": {"15%": {"memory_budget.share_of_zoo": 0.15},
+            {"name": "budget", "values": {"5%": {"memory_budget.share_of_zoo": 0.05},
+                                          "15%": {"memory_budget.share_of_zoo": 0.15},
                                           "100%": {"memory_budget.share_of_zoo": 1.0}}},
             {"key": "seed", "values": [1, 2, 3]},
         ],

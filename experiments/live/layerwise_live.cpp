@@ -76,38 +76,49 @@ void exec_step(Instance& in, int b) {
   in.act = std::move(out);
 }
 
+// Per-block costs as the live runs meet them: `repeats` bulk passes over a fresh instance (every
+// block loaded cold, then every block executed), after one untimed pass (oneDNN's first primitive
+// creation); per block the median of its step times.
 void profile(Network& n, int repeats) {
-  int blocks = static_cast<int>(n.model.blocks.size());
-  Instance in;
-  in.net = &n;
-  in.model = zeroed(n.model);
-  in.plans.resize(static_cast<std::size_t>(blocks));
-  for (int b = 0; b < blocks; ++b) {
-    std::vector<double> loads, execs;
-    for (int r = 0; r < repeats; ++r) {
-      auto t0 = Clock::now();
-      load_step(in, b);
-      loads.push_back(ms_since(t0));
-    }
-    // The drop works: read (pages now cached), drop, count the block's pages still cached.
-    n.file->read_block(b, in.model.blocks[static_cast<std::size_t>(b)]);
+  auto blocks = n.model.blocks.size();
+  std::vector<std::vector<double>> loads(blocks), execs(blocks);
+  for (int r = -1; r < repeats; ++r) {
+    Instance in;
+    in.net = &n;
+    in.model = zeroed(n.model);
+    in.plans.resize(blocks);
+    in.act = random_input(n.model, 1, 11, 0);
     n.file->drop_cache();
-    n.resident_after_drop.push_back(n.file->resident_share(b));
-    const SubgraphPlan& p = *in.plans[static_cast<std::size_t>(b)];
-    std::vector<float> x = random_input(n.model, 1, 7, static_cast<std::uint64_t>(b));
-    x.resize(static_cast<std::size_t>(p.input_elements()), 0.5f);
-    for (int r = 0; r < repeats + 2; ++r) {
-      in.act = x;
+    for (std::size_t b = 0; b < blocks; ++b) {
       auto t0 = Clock::now();
-      exec_step(in, b);
-      if (r >= 2) execs.push_back(ms_since(t0));
+      load_step(in, static_cast<int>(b));
+      if (r >= 0) loads[b].push_back(ms_since(t0));
     }
-    n.load_ms.push_back(median(loads));
-    n.exec_ms.push_back(median(execs));
-    n.weights_bytes.push_back(static_cast<std::int64_t>(p.weights_bytes()));
-    n.workspace_bytes.push_back(static_cast<std::int64_t>(p.workspace_bytes()));
+    for (std::size_t b = 0; b < blocks; ++b) {
+      auto t0 = Clock::now();
+      exec_step(in, static_cast<int>(b));
+      if (r >= 0) execs[b].push_back(ms_since(t0));
+    }
+    if (r == repeats - 1) {
+      for (std::size_t b = 0; b < blocks; ++b) {
+        n.load_ms.push_back(median(loads[b]));
+        n.exec_ms.push_back(median(execs[b]));
+        n.weights_bytes.push_back(static_cast<std::int64_t>(in.plans[b]->weights_bytes()));
+        n.workspace_bytes.push_back(static_cast<std::int64_t>(in.plans[b]->workspace_bytes()));
+        // The drop works: read (pages now cached), drop, count the block's pages still cached.
+        n.file->read_block(static_cast<int>(b), in.model.blocks[b]);
+        n.file->drop_cache();
+        n.resident_after_drop.push_back(n.file->resident_share(static_cast<int>(b)));
+      }
+    }
   }
 }
+
+// One live run: its makespan and the time its steps took, summed per kind.
+struct LiveResult {
+  double makespan_ms = 0, load_ms = 0, exec_ms = 0;
+  int steps = 0;
+};
 
 std::vector<Instance> make_instances(const std::vector<const Network*>& batch) {
   std::vector<Instance> out;
@@ -123,20 +134,50 @@ std::vector<Instance> make_instances(const std::vector<const Network*>& batch) {
   return out;
 }
 
-double run_bulk(const std::vector<const Network*>& batch) {
+LiveResult run_bulk(const std::vector<const Network*>& batch) {
   auto inst = make_instances(batch);
   for (const auto* n : batch) n->file->drop_cache();
+  LiveResult r;
   auto t0 = Clock::now();
   for (auto& in : inst) {
     int blocks = static_cast<int>(in.plans.size());
-    for (int b = 0; b < blocks; ++b) load_step(in, b);
-    for (int b = 0; b < blocks; ++b) exec_step(in, b);
+    for (int b = 0; b < blocks; ++b) {
+      auto t = Clock::now();
+      load_step(in, b);
+      r.load_ms += ms_since(t);
+    }
+    for (int b = 0; b < blocks; ++b) {
+      auto t = Clock::now();
+      exec_step(in, b);
+      r.exec_ms += ms_since(t);
+    }
+    r.steps += 2 * blocks;
   }
-  return ms_since(t0);
+  r.makespan_ms = ms_since(t0);
+  return r;
 }
 
 // EdgeCaffe's partial DAG on `workers` threads, first come first served.
-double run_partial(const std::vector<const Network*>& batch, int workers) {
+// Runs f on a thread pinned to `cores` (oneDNN's OpenMP team sized to them), at SCHED_FIFO when
+// `realtime`, so that the measuring thread's affinity does not leak into the caller.
+template <class F>
+void on_pinned_thread(const std::vector<int>& cores, bool realtime, F&& f) {
+  std::exception_ptr error;
+  std::thread t([&] {
+    try {
+      pin_current_thread(cores, realtime);
+      f();
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+// Worker w runs on the cores of zoo processor w modulo their count.
+LiveResult run_partial(const std::vector<const Network*>& batch, int workers, const std::vector<std::vector<int>>& cores,
+                       bool realtime) {
   auto inst = make_instances(batch);
   for (const auto* n : batch) n->file->drop_cache();
   struct Task {
@@ -152,8 +193,17 @@ double run_partial(const std::vector<const Network*>& batch, int workers) {
   std::mutex mu;
   std::condition_variable cv;
   std::exception_ptr error;
+  LiveResult r;
   auto t0 = Clock::now();
-  auto worker = [&] {
+  auto worker = [&](int w) {
+    try {
+      pin_current_thread(cores[static_cast<std::size_t>(w) % cores.size()], realtime);
+    } catch (...) {
+      std::lock_guard<std::mutex> g(mu);
+      error = std::current_exception();
+      cv.notify_all();
+      return;
+    }
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
       cv.wait(lock, [&] { return !ready.empty() || remaining == 0 || error; });
@@ -162,6 +212,7 @@ double run_partial(const std::vector<const Network*>& batch, int workers) {
       ready.pop_front();
       lock.unlock();
       Instance& in = inst[static_cast<std::size_t>(t.inst)];
+      auto started = Clock::now();
       try {
         if (t.exec) exec_step(in, t.block);
         else load_step(in, t.block);
@@ -171,7 +222,10 @@ double run_partial(const std::vector<const Network*>& batch, int workers) {
         cv.notify_all();
         return;
       }
+      double took = ms_since(started);
       lock.lock();
+      (t.exec ? r.exec_ms : r.load_ms) += took;
+      ++r.steps;
       if (!t.exec) {
         in.loaded[static_cast<std::size_t>(t.block)] = 1;
         if (in.next_exec == t.block) ready.push_back({t.inst, t.block, true});
@@ -186,10 +240,11 @@ double run_partial(const std::vector<const Network*>& batch, int workers) {
     }
   };
   std::vector<std::thread> threads;
-  for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
+  for (int w = 0; w < workers; ++w) threads.emplace_back(worker, w);
   for (auto& th : threads) th.join();
   if (error) std::rethrow_exception(error);
-  return ms_since(t0);
+  r.makespan_ms = ms_since(t0);
+  return r;
 }
 
 struct Recorder : hw::ExecutionListener {
@@ -319,7 +374,12 @@ sim::Json run_layerwise_live(const std::string& config_file, const std::string& 
     net_of_zoo[static_cast<std::size_t>(zm)] = static_cast<int>(nets.size());
     nets.push_back(std::move(n));
   }
-  for (auto& n : nets) profile(n, profile_repeats);
+  std::vector<std::vector<int>> cores;
+  for (const auto& p : zoo.config().processors) cores.push_back(p.cores);
+  bool realtime = zoo.config().realtime && realtime_permitted();
+  on_pinned_thread(cores.front(), realtime, [&] {
+    for (auto& n : nets) profile(n, profile_repeats);
+  });
   std::vector<int> batch;
   std::vector<const Network*> batch_nets;
   for (int zm : batch_models) {
@@ -331,8 +391,17 @@ sim::Json run_layerwise_live(const std::string& config_file, const std::string& 
   for (auto mode : {hw::Layerwise::Mode::kBulk, hw::Layerwise::Mode::kPartial}) {
     bool partial = mode == hw::Layerwise::Mode::kPartial;
     double pred = predict(nets, batch, mode, partial ? workers : 1);
-    std::vector<double> samples;
-    for (int r = 0; r < repeats; ++r) samples.push_back(partial ? run_partial(batch_nets, workers) : run_bulk(batch_nets));
+    std::vector<double> samples, loads, execs;
+    int steps = 0;
+    for (int r = 0; r < repeats; ++r) {
+      LiveResult lr;
+      if (partial) lr = run_partial(batch_nets, workers, cores, realtime);
+      else on_pinned_thread(cores.front(), realtime, [&] { lr = run_bulk(batch_nets); });
+      samples.push_back(lr.makespan_ms);
+      loads.push_back(lr.load_ms);
+      execs.push_back(lr.exec_ms);
+      steps = lr.steps;
+    }
     double med = median(samples);
     modes[hw::Layerwise::mode_name(mode)] = {{"workers", partial ? workers : 1},
                                              {"predicted_makespan_ms", pred},
@@ -340,7 +409,10 @@ sim::Json run_layerwise_live(const std::string& config_file, const std::string& 
                                                                        {"min", *std::min_element(samples.begin(), samples.end())},
                                                                        {"max", *std::max_element(samples.begin(), samples.end())},
                                                                        {"samples", samples}}},
-                                             {"error_pct", med > 0 ? 100.0 * (pred - med) / med : 0.0}};
+                                             {"error_pct", med > 0 ? 100.0 * (pred - med) / med : 0.0},
+                                             {"steps_per_run", steps},
+                                             {"measured_load_ms_sum_median", median(loads)},
+                                             {"measured_exec_ms_sum_median", median(execs)}};
   }
   double load_sum = 0, exec_sum = 0, resident = 0;
   int block_count = 0;
@@ -370,6 +442,9 @@ sim::Json run_layerwise_live(const std::string& config_file, const std::string& 
       {"batch_load_ms_sum", load_sum},
       {"batch_exec_ms_sum", exec_sum},
       {"mean_page_cache_share_after_drop", block_count ? resident / block_count : 0.0},
+      {"threads", fmt::format("profile and bulk on one thread pinned to processor '{}' of the zoo, partial worker w on "
+                              "processor w modulo {}; oneDNN's OpenMP team sized to the processor's cores; SCHED_FIFO: {}",
+                              zoo.config().processors.front().name, cores.size(), realtime ? "yes" : "no (not permitted or off)")},
       {"page_cache", "posix_fadvise(POSIX_FADV_DONTNEED) on the block's range before each read; no O_DIRECT, no drop_caches"},
       {"modes", modes}};
   fs::remove_all(weights_dir);
@@ -380,12 +455,14 @@ sim::Json run_layerwise_live(const std::string& config_file, const std::string& 
   }
   dir.commit();
   if (!quiet) {
-    fmt::print("{:<8} {:>8} {:>14} {:>14} {:>9}\n", "mode", "workers", "predicted_ms", "measured_ms", "error");
+    fmt::print("{:<8} {:>8} {:>14} {:>14} {:>9} {:>14} {:>14}\n", "mode", "workers", "predicted_ms", "measured_ms", "error",
+               "load_sum_ms", "exec_sum_ms");
     for (auto it = modes.begin(); it != modes.end(); ++it) {
       const auto& m = it.value();
-      fmt::print("{:<8} {:>8} {:>14.2f} {:>14.2f} {:>+8.1f}%\n", it.key(), m["workers"].get<int>(),
+      fmt::print("{:<8} {:>8} {:>14.2f} {:>14.2f} {:>+8.1f}% {:>14.2f} {:>14.2f}\n", it.key(), m["workers"].get<int>(),
                  m["predicted_makespan_ms"].get<double>(), m["measured_makespan_ms"]["median"].get<double>(),
-                 m["error_pct"].get<double>());
+                 m["error_pct"].get<double>(), m["measured_load_ms_sum_median"].get<double>(),
+                 m["measured_exec_ms_sum_median"].get<double>());
     }
     fmt::print("batch: loads {:.2f} ms + executions {:.2f} ms (profiled, one thread); page-cache share after a drop {:.3f}\n",
                load_sum, exec_sum, block_count ? resident / block_count : 0.0);

@@ -20,9 +20,15 @@
 // - partial: `workers` threads take ready steps first come first served (EdgeCaffe's partial DAG:
 //   every LOAD ready at the start, EXEC_b after LOAD_b and EXEC_{b-1}); a LOAD or EXEC runs on
 //   whichever worker is free.
-// Profile: per block, the median of `profile_repeats` cold LOADs and of as many EXECs (after two
-// warm-up runs) on one thread. Prediction: those medians as a deterministic per-layer profile, run
-// through hw::Layerwise in the same mode (partial: `workers` workers; bulk: one), all networks
+// Threads: the profile and bulk run on one thread pinned to the zoo's first processor's cores;
+// partial worker w is pinned to processor w (modulo their count); each thread's oneDNN/OpenMP team
+// has as many threads as its processor has cores; SCHED_FIFO when the zoo says realtime and the
+// process may (otherwise other processes of a shared machine preempt the measurement).
+// Profile: `profile_repeats` bulk passes over a fresh instance of each network on one thread
+// (after one untimed pass), per block the median LOAD and EXEC time; so bulk's prediction is close
+// to its measurement by construction, and partial's tests the predicted overlap. Prediction: those
+// medians as a deterministic per-layer profile, run through hw::Layerwise in the same mode
+// (partial: `workers` workers; bulk: one), all networks
 // submitted at 0. Output DIR/summary.json (predicted and measured makespans, every sample, the
 // error) and DIR/blocks.csv (the per-block profile, with the share of the block's pages still in
 // the page cache after the drop, from mincore, to show the drop worked).

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "hw-models/latency_model.h"
+#include "sim/engine.h"
 #include "sim/registry.h"
 
 namespace hw {
@@ -474,6 +476,16 @@ void Layerwise::submit(const JobSpec& spec) {
     for (const auto& c : net.layers) macs.push_back(c.macs);
     net.derived_exec = split_time(ctx_.latency->sample(*unit, net.rng), macs);
   }
+  // Every layer's LOAD and EXEC time drawn now, in layer order, from the job's own stream: the
+  // same request gets the same per-layer times in every mode whatever order its steps run in
+  // (common random numbers, so modes are compared on equal draws).
+  bool unit_only = !net.derived && net.layers.size() == 1 && net.layers[0].exec == nullptr;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const LayerCost& c = net.layers[l];
+    net.draw_load.push_back(unit_only ? net.unit_load : net.derived ? c.derived_load : ctx_.latency->sample(*c.load, net.rng));
+    net.draw_exec.push_back(unit_only ? ctx_.latency->sample(*net.unit_exec, net.rng)
+                            : net.derived ? net.derived_exec[l] : ctx_.latency->sample(*c.exec, net.rng));
+  }
   net.hit.assign(net.layers.size(), 0);
   net.pinned.assign(net.layers.size(), 0);
   auto id = static_cast<std::uint32_t>(nets_.size());
@@ -481,6 +493,46 @@ void Layerwise::submit(const JobSpec& spec) {
   ++procs_[static_cast<std::size_t>(spec.processor)].unstarted;
   build(id);
   dispatch(spec.processor);
+}
+
+namespace {
+// Expected values instead of draws, for predictions.
+class ExpectedLatency final : public LatencyModel {
+ public:
+  explicit ExpectedLatency(const LatencyModel& base) : base_(base) {}
+  sim::Time sample(const LatencyDist& d, sim::Rng&) const override { return base_.expected(d); }
+  sim::Time expected(const LatencyDist& d) const override { return base_.expected(d); }
+
+ private:
+  const LatencyModel& base_;
+};
+struct FinishTime final : ExecutionListener {
+  sim::Time at;
+  void on_job_finished(const JobSpec&, const JobTiming& t) override { at = t.finished; }
+};
+}  // namespace
+
+sim::Time Layerwise::predict_alone(const JobSpec& spec, int lookahead) const {
+  // The network runs alone (nothing else is admitted while it is active), so its own DAG on an
+  // empty model with the same limit, expected times and a fixed look-ahead predicts its makespan.
+  sim::Engine engine;
+  ExpectedLatency latency(*ctx_.latency);
+  FinishTime finish;
+  ExecutionContext c = ctx_;
+  c.engine = &engine;
+  c.latency = &latency;
+  c.listener = &finish;
+  c.record_intervals = false;
+  c.on_interval = nullptr;
+  Options o = opt_;
+  o.oversize = lookahead > 0 ? Oversize::kLookahead : Oversize::kOff;
+  o.oversize_lookahead = lookahead;
+  o.cache = false;
+  Layerwise alone(o);
+  alone.bind(c);
+  alone.submit(spec);
+  engine.run();
+  return finish.at;
 }
 
 bool Layerwise::pick(int proc, Pool& pool, std::uint32_t* step) {
@@ -505,11 +557,11 @@ bool Layerwise::pick(int proc, Pool& pool, std::uint32_t* step) {
     if (st.kind == kInit) {
       if (!(active_ == 0 || net.peak_bytes <= free || net.peak_bytes == 0)) continue;
     }
-    if (st.kind == kLoad && net.oversize && opt_.oversize_lookahead > 0) {
+    if (st.kind == kLoad && net.lookahead > 0) {
       // Our look-ahead: a LOAD that would overcommit waits until it is at most k layers ahead
       // of the executing one (LOAD_0 .. LOAD_{done+k} are always allowed, so execution proceeds).
       std::int64_t w = net.layers[static_cast<std::size_t>(st.layer)].weights_bytes;
-      if (demand_bytes_ + w > limit_bytes_ && st.layer > net.execs_done + opt_.oversize_lookahead) continue;
+      if (demand_bytes_ + w > limit_bytes_ && st.layer > net.execs_done + net.lookahead) continue;
     }
     *step = s;
     pool.other.erase(it);
@@ -532,13 +584,11 @@ void Layerwise::dispatch(int p) {
 }
 
 sim::Time Layerwise::step_time(Net& net, const Step& s, std::int64_t* touched) {
-  auto draw = [&](const LatencyDist* d) { return ctx_.latency->sample(*d, net.rng); };
   auto n = static_cast<std::int32_t>(net.layers.size());
   std::int64_t act_share = n > 0 ? net.activation_bytes / n : 0;
   sim::Time t;
   *touched = 0;
   if (s.kind == kInit) return opt_.init_time;
-  bool unit = !net.derived && net.layers.size() == 1 && net.layers[0].exec == nullptr;
   std::int32_t from = s.whole ? 0 : s.layer, to = s.whole ? n : s.layer + 1;
   sim::Time wait;  // cache: a resident layer still being loaded by another network
   for (std::int32_t l = from; l < to; ++l) {
@@ -548,10 +598,10 @@ sim::Time Layerwise::step_time(Net& net, const Step& s, std::int64_t* touched) {
         wait = std::max(wait, cache_.at(cache_key(net.block, static_cast<std::size_t>(l))).ready - engine_->now());
         continue;
       }
-      t += unit ? net.unit_load : net.derived ? c.derived_load : draw(c.load);
+      t += net.draw_load[static_cast<std::size_t>(l)];
       *touched += c.weights_bytes;
     } else {
-      t += unit ? draw(net.unit_exec) : net.derived ? net.derived_exec[static_cast<std::size_t>(l)] : draw(c.exec);
+      t += net.draw_exec[static_cast<std::size_t>(l)];
       *touched += c.weights_bytes + act_share;
     }
   }
@@ -574,7 +624,17 @@ void Layerwise::start(int p, int pool_index, int worker, std::uint32_t s) {
       // Admitted over the free memory (only possible when no network is active): its LOADs are
       // gated in pick() once they would overcommit.
       net.oversize = net.peak_bytes > limit_bytes_ - admitted_bytes_;
-      if (net.oversize) ++oversize_;
+      if (net.oversize) {
+        ++oversize_;
+        if (opt_.oversize == Oversize::kLookahead) net.lookahead = opt_.oversize_lookahead;
+        if (opt_.oversize == Oversize::kPredict) {
+          // Eager loading overlaps more loads with execution; the look-ahead defers the
+          // overcommit. Which pays off depends on the network's layers: take the faster plan.
+          JobSpec spec = net.spec;
+          net.lookahead = predict_alone(spec, opt_.oversize_lookahead) < predict_alone(spec, 0) ? opt_.oversize_lookahead : 0;
+          if (net.lookahead > 0) ++lookahead_chosen_;
+        }
+      }
       admitted_bytes_ += net.peak_bytes;
       net.admitted = true;
     }
@@ -710,10 +770,13 @@ const sim::Registration<ExecutionModel> kRegistration{
      sim::param_double("locked_mb", 4.87, "MB",
                        "the runtime's own footprint, counted before any network (EdgeCaffe locks 4.87 MB)", 0.0),
      sim::param_double("init_ms", 0.0, "ms", "duration of a network's INIT step (not measured in the source)", 0.0),
-     sim::param_int("oversize_lookahead", 1, "layers",
-                    "masa, our extension: a network admitted although its peak exceeds the free memory loads eagerly "
-                    "only while its loads fit under the limit, then at most this many layers beyond the one executing; "
-                    "0: off, every LOAD right after INIT as in EdgeCaffe", 0, 1000000),
+     sim::param_string("oversize", "predict",
+                       "masa, our extension, for a network admitted although its peak exceeds the free memory: off = "
+                       "every LOAD right after INIT (EdgeCaffe); lookahead = loads that would overcommit wait until "
+                       "they are at most oversize_lookahead layers beyond the executing one; predict = whichever of the "
+                       "two the network's own DAG with expected times predicts to finish first",
+                       {"predict", "lookahead", "off"}),
+     sim::param_int("oversize_lookahead", 1, "layers", "layers the look-ahead may load beyond the executing one", 1, 1000000),
      sim::param_bool("cache", false,
                      "keep loaded layers resident between networks up to the limit, evicting the least recently used "
                      "(off: every network loads its own layers, as in EdgeCaffe)")},
@@ -725,6 +788,10 @@ const sim::Registration<ExecutionModel> kRegistration{
       o.locked_bytes = static_cast<std::int64_t>(std::llround(p.get_double("locked_mb") * kMegabyte));
       o.init_time = sim::from_ms(p.get_double("init_ms"));
       o.oversize_lookahead = static_cast<int>(p.get_int("oversize_lookahead"));
+      std::string oversize = p.get_string("oversize");
+      o.oversize = oversize == "off" ? Layerwise::Oversize::kOff
+                   : oversize == "lookahead" ? Layerwise::Oversize::kLookahead
+                                             : Layerwise::Oversize::kPredict;
       o.cache = p.get_bool("cache");
       return std::make_unique<Layerwise>(o);
     }};

@@ -11,15 +11,17 @@
 //            INIT, step id); an INIT starts only when no network is active or the network's peak
 //            memory fits in the counter's free space (limit - locked footprint - admitted peaks);
 //            the peak is held from INIT until the network's last EXEC.
-//            Our extension (parameter `oversize_lookahead`, default 1; 0 = off = EdgeCaffe): a
-//            network admitted although its peak exceeds the free memory (EdgeCaffe admits any
-//            network when none is active, so one larger than the limit runs alone and swaps)
-//            cannot keep its working set resident anyway. Loading it eagerly brings the whole
-//            overcommit in before its first EXECs, so every EXEC pays the full swap share. Such a
-//            network loads eagerly only while its loads fit under the limit; a LOAD_i that would
-//            overcommit waits until i <= (EXECs finished) + k (k = oversize_lookahead), i.e. at
-//            most k layers beyond the one executing, so demand grows into the overcommit as
-//            execution proceeds (as under `linear`, with the loads overlapping execution).
+//            Our extension (parameter `oversize`, default predict; off = EdgeCaffe): a network
+//            admitted although its peak exceeds the free memory (EdgeCaffe admits any network when
+//            none is active, so one larger than the limit runs alone and swaps) cannot keep its
+//            working set resident anyway. Loading it eagerly brings the overcommit in before most
+//            of its EXECs, so they pay the swap share; but eager loads also overlap execution.
+//            `lookahead`: such a network loads eagerly while its loads fit under the limit; a
+//            LOAD_i that would overcommit waits until i <= (EXECs finished) + k (k =
+//            oversize_lookahead), at most k layers beyond the one executing, so demand grows into
+//            the overcommit as execution proceeds (as under `linear`, with loads overlapping).
+//            `predict`: at INIT, the network's own DAG is simulated alone (it runs alone) with
+//            expected times, eager and with the look-ahead, and the faster plan is used.
 //            Networks that fit load eagerly, as in EdgeCaffe.
 // - partial: the same DAG and workers, first-come-first-served, no admission.
 // - linear:  LOAD_0 EXEC_0 LOAD_1 EXEC_1 ... strictly alternating; a network's INIT waits for the
@@ -96,6 +98,7 @@ namespace hw {
 class Layerwise final : public ExecutionModel, public sim::EventHandler {
  public:
   enum class Mode { kMasa, kPartial, kLinear, kBulk, kDeepEye, kDeepEyeFrugal, kConcurrentBulk };
+  enum class Oversize { kOff, kLookahead, kPredict };
   enum StepKind : std::uint8_t { kExec = 0, kLoad = 1, kInit = 2 };  // EdgeCaffe's type order
 
   struct Options {
@@ -104,7 +107,8 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
     std::int64_t memory_limit_bytes = 0;  // 0: the platform's capacity
     std::int64_t locked_bytes = 0;     // the runtime's own footprint
     sim::Time init_time;               // duration of an INIT step
-    int oversize_lookahead = 1;        // masa: layers an oversize network loads ahead (0: eager, EdgeCaffe)
+    Oversize oversize = Oversize::kPredict;  // masa: loading of a network admitted over the limit
+    int oversize_lookahead = 1;        // layers the look-ahead loads beyond the executing one (>= 1)
     bool cache = false;                // keep weights resident between networks (see above)
   };
 
@@ -134,6 +138,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
   std::int64_t swap_bytes() const { return swap_bytes_; }
   int active_networks() const { return active_; }
   std::uint64_t oversize_networks() const { return oversize_; }  // masa: admitted over the free memory
+  std::uint64_t lookahead_chosen() const { return lookahead_chosen_; }  // predict: look-ahead taken
   // Extra time of a step touching `touched_bytes` while `demand_bytes` are in use under `limit_bytes`.
   // `total` spread over parts in proportion to `weights` (equally when they sum to zero), rounded
   // to nanoseconds with the rest on the last part, so the parts sum to `total` exactly.
@@ -179,6 +184,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
     sim::Time unit_load;
     bool derived = false;                    // layers split from the unit (see above)
     std::vector<sim::Time> derived_exec;     // the split of one draw of the unit's latency
+    std::vector<sim::Time> draw_load, draw_exec;  // per layer, drawn at submit (common random numbers)
     WeightBlockId block = 0;                 // cache keys: (block, layer in the unit)
     std::vector<char> hit;                   // per layer: its last LOAD was served by the cache
     std::vector<char> pinned;                // per layer: this network pins its cache entry
@@ -191,6 +197,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
     bool admitted = false, finished = false, exec_started = false;
     bool oversize = false;   // masa: admitted although its peak exceeds the free memory
     std::int32_t execs_done = 0;  // per-layer EXECs finished (masa's look-ahead)
+    int lookahead = 0;            // layers this network may load beyond the executing one (0: eager)
     sim::Rng rng{0};
   };
   using Key = std::tuple<std::int64_t, int, std::uint64_t, std::uint32_t>;
@@ -219,6 +226,8 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
   void make_ready(std::uint32_t step);
   void dispatch(int proc);
   bool pick(int proc, Pool& pool, std::uint32_t* step);
+  // Makespan of `spec` run alone under this model's options with expected times and `lookahead`.
+  sim::Time predict_alone(const JobSpec& spec, int lookahead) const;
   void start(int proc, int pool, int worker, std::uint32_t step);
   sim::Time step_time(Net& net, const Step& s, std::int64_t* touched);
   // The unit's layers: per-layer tables, a derived split, or one layer (sets net.derived etc.).
@@ -246,7 +255,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
   sim::Time last_change_;
   int active_ = 0;
   std::uint64_t loads_ = 0;
-  std::uint64_t oversize_ = 0;
+  std::uint64_t oversize_ = 0, lookahead_chosen_ = 0;
   std::uint64_t hits_ = 0, evictions_ = 0, stamp_ = 0;
   std::map<std::uint64_t, CacheEntry> cache_;
   std::set<std::pair<std::uint64_t, std::uint64_t>> lru_;  // (stamp, key) of unpinned, evictable entries

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -241,25 +242,43 @@ TEST(LayerwiseOversize, LookaheadLoadsJustAheadOfExecution) {
   // One network C of 4 layers (load 1 ms, exec 2 ms, 10 MB each, no activations; peak 40 MB) under
   // a 30 MB limit, two workers: admitted alone although it does not fit. Storage 2.5 GB/s both
   // ways, so a step touching 10 MB at demand 40 MB (a quarter swapped) pays 1 + 1 = 2 ms, 5 MB traffic.
-  // Eager (EdgeCaffe, lookahead 0): L0 L1 0-1; E0 1-3 and L2 1-2 (demand 30); L3 2-5 (demand 40,
+  // Eager (`off`, EdgeCaffe): L0 L1 0-1; E0 1-3 and L2 1-2 (demand 30); L3 2-5 (demand 40,
   //   +2); E1 3-7, E2 7-11, E3 11-15 (each +2). Makespan 15, 4 swapped steps, 20 MB traffic.
-  // Look-ahead 1 (loads that fit go eagerly; one that would overcommit waits until it is at most
+  // Look-ahead 1 (`lookahead`, and `predict`, which simulates both and takes it; loads that fit go eagerly; one that would overcommit waits until it is at most
   //   one layer beyond the executing one): L0 L1 0-1; E0 1-3 and L2 1-2 (demand 30, fits); L3
   //   would make 40 > 30 and is 3 layers ahead: waits; E1 3-5 (L3 still 2 ahead); at 5 E2 5-7 and
   //   L3 5-8 (demand 40, +2); E3 8-12 (+2). Makespan 12, 10 MB traffic.
   // (Linear would take 16: 4 x 3 ms + 2 swapped steps.)
-  for (int k : {0, 1}) {
+  using Oversize = hw::Layerwise::Oversize;
+  for (Oversize how : {Oversize::kOff, Oversize::kLookahead, Oversize::kPredict}) {
     auto o = opts(Mode::kMasa, 30);
-    o.oversize_lookahead = k;
+    o.oversize = how;
     Fixture f(make_platform(2.5e9, 2.5e9), make_profile({NetSpec{"C", 1, 2, 10 * kMB, 0, 4, 0}}), o);
     f.submit_at(0, 1, 0);
     f.engine.run();
     ASSERT_EQ(f.rec.done.size(), 1u);
-    EXPECT_DOUBLE_EQ(f.makespan_ms(), k == 0 ? 15 : 12) << "lookahead " << k;
-    EXPECT_EQ(f.model.swap_bytes(), (k == 0 ? 20 : 10) * kMB) << "lookahead " << k;
+    bool eager = how == Oversize::kOff;  // predict: 12 < 15, so it takes the look-ahead
+    EXPECT_DOUBLE_EQ(f.makespan_ms(), eager ? 15 : 12) << static_cast<int>(how);
+    EXPECT_EQ(f.model.swap_bytes(), (eager ? 20 : 10) * kMB) << static_cast<int>(how);
     EXPECT_EQ(f.model.oversize_networks(), 1u);
+    EXPECT_EQ(f.model.lookahead_chosen(), how == Oversize::kPredict ? 1u : 0u);
     EXPECT_EQ(f.model.peak_demand_bytes(), 40 * kMB);
   }
+  // Six layers, loads (4 ms) longer than executions (1 ms), a 1 MB overcommit at the last load:
+  // eager loading overlaps that load with earlier ones and wins,
+  // and predict takes it (its makespan is the smaller of the other two, and here eager's).
+  std::map<Oversize, double> span;
+  for (Oversize how : {Oversize::kOff, Oversize::kLookahead, Oversize::kPredict}) {
+    auto o = opts(Mode::kMasa, 59);
+    o.oversize = how;
+    Fixture f(make_platform(2.5e9, 2.5e9), make_profile({NetSpec{"C2", 4, 1, 10 * kMB, 0, 6, 0}}), o);
+    f.submit_at(0, 1, 0);
+    f.engine.run();
+    span[how] = f.makespan_ms();
+    if (how == Oversize::kPredict) EXPECT_EQ(f.model.lookahead_chosen(), 0u);
+  }
+  EXPECT_LT(span[Oversize::kOff], span[Oversize::kLookahead]);
+  EXPECT_DOUBLE_EQ(span[Oversize::kPredict], span[Oversize::kOff]);
   // A network that fits is not oversize and loads eagerly whatever the parameter (the Masa
   // timelines above run with the default look-ahead).
   auto o = opts(Mode::kMasa, 40);
