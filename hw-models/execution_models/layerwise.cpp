@@ -155,12 +155,7 @@ sim::Time Layerwise::backlog(int p) const {
 
 sim::Time Layerwise::expected_load(int model, int variant, int subgraph) const {
   // Expected load time of the unit's layers that are not resident (all of them without `cache`).
-  Net net;
-  JobSpec spec;
-  spec.model = model;
-  spec.variant = variant;
-  spec.subgraph = subgraph;
-  unit_layers(net, spec, false);
+  Net net = unit_net({model, variant, subgraph});
   sim::Time total;
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     if (opt_.cache && cache_.count(cache_key(net.block, l))) continue;
@@ -172,15 +167,19 @@ sim::Time Layerwise::expected_load(int model, int variant, int subgraph) const {
   return total;
 }
 
-bool Layerwise::resident(WeightBlockId block) const {
-  if (!opt_.cache) return false;
-  auto unit = ctx_.blocks->owner(block);
+Layerwise::Net Layerwise::unit_net(const WeightBlocks::Unit& unit) const {
   Net net;
   JobSpec spec;
   spec.model = unit.model;
   spec.variant = unit.variant;
   spec.subgraph = unit.subgraph;
   unit_layers(net, spec, false);
+  return net;
+}
+
+bool Layerwise::resident(WeightBlockId block) const {
+  if (!opt_.cache) return false;
+  Net net = unit_net(ctx_.blocks->owner(block));
   for (std::size_t l = 0; l < net.layers.size(); ++l)
     if (!cache_.count(cache_key(block, l))) return false;
   return true;
@@ -188,13 +187,7 @@ bool Layerwise::resident(WeightBlockId block) const {
 
 bool Layerwise::preload(WeightBlockId block, std::int64_t) {
   if (!opt_.cache) return false;  // without a cache every network loads its own layers
-  auto unit = ctx_.blocks->owner(block);
-  Net net;
-  JobSpec spec;
-  spec.model = unit.model;
-  spec.variant = unit.variant;
-  spec.subgraph = unit.subgraph;
-  unit_layers(net, spec, false);
+  Net net = unit_net(ctx_.blocks->owner(block));
   std::int64_t need = 0;
   for (std::size_t l = 0; l < net.layers.size(); ++l)
     if (!cache_.count(cache_key(block, l))) need += net.layers[l].weights_bytes;

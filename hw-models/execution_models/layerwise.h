@@ -91,6 +91,7 @@
 #include <vector>
 
 #include "hw-models/execution_model.h"
+#include "hw-models/weight_blocks.h"
 #include "sim/rng.h"
 
 namespace hw {
@@ -233,6 +234,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
   // The unit's layers: per-layer tables, a derived split, or one layer (sets net.derived etc.).
   // with_exec: also the execution tables of the job's processor (false: loads and bytes only).
   void unit_layers(Net& net, const JobSpec& spec, bool with_exec) const;
+  Net unit_net(const WeightBlocks::Unit& unit) const;  // a unit's layers, loads and bytes only
   static std::uint64_t cache_key(WeightBlockId block, std::size_t layer) { return (std::uint64_t{block} << 24) | layer; }
   void make_room(std::int64_t bytes);  // cache: evict LRU unpinned layers while demand + bytes > limit
   void unpin(std::uint64_t key);
