@@ -131,26 +131,26 @@ std::size_t Layerwise::queue_length(int p) const {
 }
 
 sim::Time Layerwise::backlog(int p) const {
-  // Expected remaining work of the processor's unfinished networks, spread over its workers.
+  // Expected remaining work of the processor's unfinished networks, spread over its workers: the
+  // running steps' remaining time plus the expected time of the EXECs not yet started.
   sim::Time now = engine_->now();
   std::int64_t remaining = 0;
   int workers = 0;
-  for (const auto& pool : procs_[static_cast<std::size_t>(p)].pools) workers += pool.workers;
-  for (const auto& n : nets_) {
-    if (n.finished || n.proc != p) continue;
-    for (std::uint32_t s = n.first_step; s <= n.last_step; ++s) {
-      const Step& st = steps_[s];
-      if (st.done) continue;
-      if (st.worker >= 0) {
-        remaining += std::max<std::int64_t>(0, (st.end - now).ns);
-        continue;
-      }
-      const LatencyDist* d = nullptr;
-      if (st.kind == kExec) d = st.whole || st.layer < 0 ? n.unit_exec : n.layers[static_cast<std::size_t>(st.layer)].exec;
-      if (d) remaining += ctx_.latency->expected(*d).ns;
-    }
+  const Proc& proc = procs_[static_cast<std::size_t>(p)];
+  for (const auto& pool : proc.pools) {
+    workers += pool.workers;
+    for (auto s : pool.running)
+      if (s != kNone) remaining += std::max<std::int64_t>(0, (steps_[s].end - now).ns);
   }
+  for (auto n : proc.unfinished) remaining += nets_[n].pending_exec_ns;
   return sim::Time{workers > 0 ? remaining / workers : remaining};
+}
+
+std::int64_t Layerwise::expected_exec_ns(const Net& net, std::size_t layer) const {
+  const LayerCost& c = net.layers[layer];
+  if (c.exec) return ctx_.latency->expected(*c.exec).ns;
+  if (net.derived) return net.derived_exec[layer].ns;
+  return ctx_.latency->expected(*net.unit_exec).ns;
 }
 
 sim::Time Layerwise::expected_load(int model, int variant, int subgraph) const {
@@ -481,7 +481,9 @@ void Layerwise::submit(const JobSpec& spec) {
   }
   net.hit.assign(net.layers.size(), 0);
   net.pinned.assign(net.layers.size(), 0);
+  for (std::size_t l = 0; l < net.layers.size(); ++l) net.pending_exec_ns += expected_exec_ns(net, l);
   auto id = static_cast<std::uint32_t>(nets_.size());
+  procs_[static_cast<std::size_t>(spec.processor)].unfinished.push_back(id);
   nets_.push_back(std::move(net));
   ++procs_[static_cast<std::size_t>(spec.processor)].unstarted;
   build(id);
@@ -658,9 +660,12 @@ void Layerwise::start(int p, int pool_index, int worker, std::uint32_t s) {
     else net.held_bytes += w;  // freed at the network's end; cached layers stay
     set_demand(demand_bytes_ + w);
     ++loads_;
-  } else if (!net.exec_started) {
-    net.exec_started = true;
-    net.timing.exec_start = now;
+  } else {
+    net.pending_exec_ns -= st.whole ? net.pending_exec_ns : expected_exec_ns(net, static_cast<std::size_t>(st.layer));
+    if (!net.exec_started) {
+      net.exec_started = true;
+      net.timing.exec_start = now;
+    }
   }
   std::int64_t touched = 0, traffic = 0;
   sim::Time t = step_time(net, st, &touched);
@@ -709,6 +714,8 @@ void Layerwise::on_event(std::uint64_t tag) {
   if (s == net.last_step) {
     finished = true;
     net.finished = true;
+    auto& unfinished = proc.unfinished;
+    unfinished.erase(std::find(unfinished.begin(), unfinished.end(), st.net));
     net.timing.finished = st.end;
     net.timing.slot = proc.pools[st.pool].first_slot + st.worker;
     net.timing.loaded = std::find(net.hit.begin(), net.hit.end(), 0) != net.hit.end();

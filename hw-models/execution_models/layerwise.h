@@ -199,6 +199,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
     bool oversize = false;   // masa: admitted although its peak exceeds the free memory
     std::int32_t execs_done = 0;  // per-layer EXECs finished (masa's look-ahead)
     int lookahead = 0;            // layers this network may load beyond the executing one (0: eager)
+    std::int64_t pending_exec_ns = 0;  // expected time of its EXECs not yet started (backlog)
     sim::Rng rng{0};
   };
   using Key = std::tuple<std::int64_t, int, std::uint64_t, std::uint32_t>;
@@ -216,6 +217,7 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
     std::int64_t set_time_ns = -1;
     std::uint32_t set_id = 0;
     int unstarted = 0;  // networks whose INIT has not started
+    std::vector<std::uint32_t> unfinished;  // its networks not yet finished
     double busy_ns = 0;
     std::uint64_t jobs = 0;
   };
@@ -234,7 +236,8 @@ class Layerwise final : public ExecutionModel, public sim::EventHandler {
   // The unit's layers: per-layer tables, a derived split, or one layer (sets net.derived etc.).
   // with_exec: also the execution tables of the job's processor (false: loads and bytes only).
   void unit_layers(Net& net, const JobSpec& spec, bool with_exec) const;
-  Net unit_net(const WeightBlocks::Unit& unit) const;  // a unit's layers, loads and bytes only
+  Net unit_net(const WeightBlocks::Unit& unit) const;
+  std::int64_t expected_exec_ns(const Net& net, std::size_t layer) const;  // a unit's layers, loads and bytes only
   static std::uint64_t cache_key(WeightBlockId block, std::size_t layer) { return (std::uint64_t{block} << 24) | layer; }
   void make_room(std::int64_t bytes);  // cache: evict LRU unpinned layers while demand + bytes > limit
   void unpin(std::uint64_t key);
