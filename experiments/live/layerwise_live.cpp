@@ -329,12 +329,6 @@ sim::Json run_layerwise_live(const std::string& config_file, const std::string& 
   sim::Json cj = sim::read_json_file(config_file);
   sim::ConfigNode root(cj, config_file);
   root.expect_keys({"description", "zoo", "batch", "workers", "repeats", "profile_repeats"});
-  std::string base = fs::path(config_file).parent_path().string();
-  if (base.empty()) base = ".";
-  auto resolve = [&](const std::string& p) {
-    fs::path f(p);
-    return (f.is_relative() ? fs::path(base) / f : f).lexically_normal().string();
-  };
   if (root.has("description")) root.at("description").as_string();
   int workers = static_cast<int>(root.get_int("workers", 2));
   if (workers < 1 || workers > 64) root.at("workers").fail("must be in [1, 64]");
@@ -342,7 +336,9 @@ sim::Json run_layerwise_live(const std::string& config_file, const std::string& 
   if (repeats < 1 || repeats > 1000) root.at("repeats").fail("must be in [1, 1000]");
   int profile_repeats = static_cast<int>(root.get_int("profile_repeats", 7));
   if (profile_repeats < 1 || profile_repeats > 1000) root.at("profile_repeats").fail("must be in [1, 1000]");
-  ZooConfig zoo_cfg = read_zoo_config(resolve(root.at("zoo").as_string()));
+  fs::path zoo_file = root.at("zoo").as_string();  // relative to the config's folder
+  if (zoo_file.is_relative()) zoo_file = fs::path(config_file).parent_path() / zoo_file;
+  ZooConfig zoo_cfg = read_zoo_config(zoo_file.lexically_normal().string());
   std::vector<int> batch_models;  // index into the zoo, per batch entry
   auto bn = root.at("batch");
   if (bn.size() == 0) bn.fail("needs at least one network");
