@@ -46,7 +46,9 @@
 //
 // Where we chose (EdgeCaffe does not say): steps start the moment a worker is free (EdgeCaffe polls
 // every 1 ms); INIT takes `init_ms` (default 0: not measured); a bulk LOAD/EXEC takes the sum of
-// the per-layer draws; networks of one arrival are the jobs submitted at the same instant.
+// the per-layer draws; networks of one arrival are the jobs submitted at the same instant. Every
+// layer's LOAD and EXEC time is drawn when the job is submitted, in layer order, from the job's
+// stream, so every mode gives a request the same per-layer times (common random numbers).
 //
 // Memory. Demand = locked runtime footprint + per active network its activation bytes (peak -
 // weights, from its INIT) + the weights of each layer from the start of that layer's LOAD, all
