@@ -6,7 +6,9 @@
 2. masa_timeline.png: the per-layer timeline of one batch arrival (small-3) under Masa and under
    Bulk, from two run directories (processor_intervals of results.h5: LOAD/INIT and EXEC steps
    per worker, coloured by network).
-3. A markdown table of the batch results at 512 MB and 1 GB on stdout (for the README).
+3. A markdown table of the batch results at 512 MB and 1 GB on stdout (for the README); "best
+   baseline" is the best of bulk, linear, deepeye, deepeye_frugal (masa_eager is Masa as EdgeCaffe
+   runs it, without our look-ahead for networks larger than the limit).
 
 Usage:
   stitchsim sweep experiments/configs/masa/sweep_study.json --out runs/masa_study
@@ -30,7 +32,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from results import column  # noqa: E402
 
 LIMITS = ["256M", "512M", "1G", "2G", "4G"]
-MODES = ["masa", "bulk", "linear", "deepeye", "deepeye_frugal"]
+MODES = ["masa", "masa_eager", "bulk", "linear", "deepeye", "deepeye_frugal"]
+BASELINES = ["bulk", "linear", "deepeye", "deepeye_frugal"]
 SETS = ["small-3", "mixed-3", "large-3", "lifelogging", "all-networks"]
 
 
@@ -49,7 +52,7 @@ def plot_response(d, arrival, out):
         g = sub[sub["set"] == s].groupby(["mode", "limit"])["response_s"].mean()
         for m in MODES:
             ys = [g.get((m, lim), float("nan")) for lim in LIMITS]
-            ax.plot(LIMITS, ys, marker="o", label=m)
+            ax.plot(LIMITS, ys, marker="o", label=m, linestyle="--" if m == "masa_eager" else "-")
         ax.set_title(s)
         ax.set_yscale("log")
         ax.set_xlabel("memory limit")
@@ -99,7 +102,7 @@ def table(d):
     g = sub.groupby(["set", "limit", "mode"])["response_s"].mean().unstack("mode")
     lines = ["| set | limit | " + " | ".join(MODES) + " | Masa vs best baseline |", "|---" * (len(MODES) + 3) + "|"]
     for (s, lim), row in g.iterrows():
-        best = min(row[m] for m in MODES if m != "masa")
+        best = min(row[m] for m in BASELINES)
         change = (row["masa"] - best) / best * 100
         lines.append(f"| {s} | {lim} | " + " | ".join(f"{row[m]:.1f}" for m in MODES) + f" | {change:+.0f} % |")
     return "\n".join(lines)

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "hw-models/latency_model.h"
+#include "sim/engine.h"
 #include "sim/registry.h"
 
 namespace hw {
@@ -21,6 +23,7 @@ Layerwise::Mode Layerwise::parse_mode(const std::string& name) {
   if (name == "bulk") return Mode::kBulk;
   if (name == "deepeye") return Mode::kDeepEye;
   if (name == "deepeye_frugal") return Mode::kDeepEyeFrugal;
+  if (name == "concurrent_bulk") return Mode::kConcurrentBulk;
   throw std::invalid_argument("unknown layerwise mode '" + name + "'");
 }
 
@@ -32,12 +35,29 @@ const char* Layerwise::mode_name(Mode mode) {
     case Mode::kBulk: return "bulk";
     case Mode::kDeepEye: return "deepeye";
     case Mode::kDeepEyeFrugal: return "deepeye_frugal";
+    case Mode::kConcurrentBulk: return "concurrent_bulk";
   }
   return "?";
 }
 
 bool Layerwise::is_fc(const std::string& kind) const {
   return kind == "fc-stage" || kind == "InnerProduct" || kind == "Gemm" || kind == "MatMul" || kind == "FullyConnected";
+}
+
+std::vector<sim::Time> Layerwise::split_time(sim::Time total, const std::vector<double>& weights) {
+  std::vector<sim::Time> out(weights.size());
+  if (weights.empty()) return out;
+  double sum = 0;
+  for (double w : weights) sum += std::max(0.0, w);
+  std::int64_t given = 0;
+  for (std::size_t i = 0; i + 1 < weights.size(); ++i) {
+    double share = sum > 0 ? std::max(0.0, weights[i]) / sum : 1.0 / static_cast<double>(weights.size());
+    out[i] = sim::Time{static_cast<std::int64_t>(std::llround(static_cast<double>(total.ns) * share))};
+    out[i] = std::min(out[i], sim::Time{total.ns - given});  // rounding never overshoots the total
+    given += out[i].ns;
+  }
+  out.back() = sim::Time{total.ns - given};
+  return out;
 }
 
 sim::Time Layerwise::swap_delay(std::int64_t touched_bytes, std::int64_t demand_bytes, std::int64_t limit_bytes,
@@ -76,7 +96,8 @@ void Layerwise::bind(const ExecutionContext& context) {
     int workers = opt_.workers > 0 ? opt_.workers : ctx_.platform->processors[p].slots;
     switch (opt_.mode) {
       case Mode::kMasa:
-      case Mode::kPartial: proc.pools.resize(1); proc.pools[0].workers = workers; break;
+      case Mode::kPartial:
+      case Mode::kConcurrentBulk: proc.pools.resize(1); proc.pools[0].workers = workers; break;
       case Mode::kLinear:
       case Mode::kBulk: proc.pools.resize(1); proc.pools[0].workers = 1; break;
       case Mode::kDeepEye:
@@ -110,38 +131,94 @@ std::size_t Layerwise::queue_length(int p) const {
 }
 
 sim::Time Layerwise::backlog(int p) const {
-  // Expected remaining work of the processor's unfinished networks, spread over its workers.
+  // Expected remaining work of the processor's unfinished networks, spread over its workers: the
+  // running steps' remaining time plus the expected time of the EXECs not yet started.
   sim::Time now = engine_->now();
   std::int64_t remaining = 0;
   int workers = 0;
-  for (const auto& pool : procs_[static_cast<std::size_t>(p)].pools) workers += pool.workers;
-  for (const auto& n : nets_) {
-    if (n.finished || n.proc != p) continue;
-    for (std::uint32_t s = n.first_step; s <= n.last_step; ++s) {
-      const Step& st = steps_[s];
-      if (st.done) continue;
-      if (st.worker >= 0) {
-        remaining += std::max<std::int64_t>(0, (st.end - now).ns);
-        continue;
-      }
-      const LatencyDist* d = nullptr;
-      if (st.kind == kExec) d = st.whole || st.layer < 0 ? n.unit_exec : n.layers[static_cast<std::size_t>(st.layer)].exec;
-      if (d) remaining += ctx_.latency->expected(*d).ns;
-    }
+  const Proc& proc = procs_[static_cast<std::size_t>(p)];
+  for (const auto& pool : proc.pools) {
+    workers += pool.workers;
+    for (auto s : pool.running)
+      if (s != kNone) remaining += std::max<std::int64_t>(0, (steps_[s].end - now).ns);
   }
+  for (auto n : proc.unfinished) remaining += nets_[n].pending_exec_ns;
   return sim::Time{workers > 0 ? remaining / workers : remaining};
 }
 
+std::int64_t Layerwise::expected_exec_ns(const Net& net, std::size_t layer) const {
+  const LayerCost& c = net.layers[layer];
+  if (c.exec) return ctx_.latency->expected(*c.exec).ns;
+  if (net.derived) return net.derived_exec[layer].ns;
+  return ctx_.latency->expected(*net.unit_exec).ns;
+}
+
 sim::Time Layerwise::expected_load(int model, int variant, int subgraph) const {
-  const ModelProfile& m = ctx_.profile->models[static_cast<std::size_t>(model)];
-  if (m.layer_load.empty() || m.subgraph_cuts.empty()) return unit_load_time(*ctx_.platform, *ctx_.profile, model, variant, subgraph);
-  double ms = 0;
-  auto layers = static_cast<int>(m.layers.size());
-  for (int l = m.subgraph_cuts[static_cast<std::size_t>(subgraph)]; l < m.subgraph_cuts[static_cast<std::size_t>(subgraph + 1)]; ++l) {
-    const auto& d = m.layer_load[static_cast<std::size_t>(variant * layers + l)];
-    if (d) ms += ctx_.latency->expected(*d).to_ms();
+  // Expected load time of the unit's layers that are not resident (all of them without `cache`).
+  Net net = unit_net({model, variant, subgraph});
+  sim::Time total;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    if (opt_.cache && cache_.count(cache_key(net.block, l))) continue;
+    const LayerCost& c = net.layers[l];
+    if (c.load) total += ctx_.latency->expected(*c.load);
+    else if (c.derived_load.ns >= 0) total += c.derived_load;
+    else total += net.unit_load;
   }
-  return sim::from_ms(ms);
+  return total;
+}
+
+Layerwise::Net Layerwise::unit_net(const WeightBlocks::Unit& unit) const {
+  Net net;
+  JobSpec spec;
+  spec.model = unit.model;
+  spec.variant = unit.variant;
+  spec.subgraph = unit.subgraph;
+  unit_layers(net, spec, false);
+  return net;
+}
+
+bool Layerwise::resident(WeightBlockId block) const {
+  if (!opt_.cache) return false;
+  Net net = unit_net(ctx_.blocks->owner(block));
+  for (std::size_t l = 0; l < net.layers.size(); ++l)
+    if (!cache_.count(cache_key(block, l))) return false;
+  return true;
+}
+
+bool Layerwise::preload(WeightBlockId block, std::int64_t) {
+  if (!opt_.cache) return false;  // without a cache every network loads its own layers
+  Net net = unit_net(ctx_.blocks->owner(block));
+  std::int64_t need = 0;
+  for (std::size_t l = 0; l < net.layers.size(); ++l)
+    if (!cache_.count(cache_key(block, l))) need += net.layers[l].weights_bytes;
+  if (demand_bytes_ + need > limit_bytes_) return false;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    auto [it, fresh] = cache_.try_emplace(cache_key(block, l));
+    if (fresh) it->second.bytes = net.layers[l].weights_bytes;
+    else if (it->second.pins == 0 && !it->second.preloaded) lru_.erase({it->second.stamp, it->first});
+    it->second.preloaded = true;
+    it->second.ready = engine_->now();
+  }
+  set_demand(demand_bytes_ + need);
+  return true;
+}
+
+void Layerwise::make_room(std::int64_t bytes) {
+  while (demand_bytes_ + bytes > limit_bytes_ && !lru_.empty()) {
+    auto victim = lru_.begin()->second;
+    lru_.erase(lru_.begin());
+    auto it = cache_.find(victim);
+    set_demand(demand_bytes_ - it->second.bytes);
+    cache_.erase(it);
+    ++evictions_;
+  }
+}
+
+void Layerwise::unpin(std::uint64_t key) {
+  CacheEntry& e = cache_.at(key);
+  if (--e.pins > 0 || e.preloaded) return;
+  e.stamp = ++stamp_;
+  lru_.insert({e.stamp, key});
 }
 
 void Layerwise::set_demand(std::int64_t bytes) {
@@ -206,7 +283,8 @@ void Layerwise::build(std::uint32_t n) {
       }
       break;
     }
-    case Mode::kBulk: {
+    case Mode::kBulk:
+    case Mode::kConcurrentBulk: {
       std::uint32_t load = add_step(n, -1, kLoad, 0, true);
       depend(init, load);
       std::uint32_t exec = add_step(n, -1, kExec, 0, true);
@@ -306,6 +384,69 @@ void Layerwise::make_ready(std::uint32_t s) {
   }
 }
 
+void Layerwise::unit_layers(Net& net, const JobSpec& spec, bool with_exec) const {
+  const ModelProfile& m = ctx_.profile->models[static_cast<std::size_t>(spec.model)];
+  const UnitMemory& mem = m.unit_memory(spec.variant, spec.subgraph);
+  int pp = with_exec ? processor_map_[static_cast<std::size_t>(spec.processor)] : -1;
+  net.block = ctx_.blocks ? ctx_.blocks->block(spec.model, spec.variant, spec.subgraph) : 0;
+  net.layers.clear();
+  net.derived = false;
+  auto layer_count = static_cast<int>(m.layers.size());
+  bool has_layers = !m.layers.empty() && !m.subgraph_cuts.empty();
+  bool per_layer = has_layers && !m.layer_latency.empty() && !m.layer_load.empty();
+  if (has_layers) {
+    int from = m.subgraph_cuts[static_cast<std::size_t>(spec.subgraph)];
+    int to = m.subgraph_cuts[static_cast<std::size_t>(spec.subgraph + 1)];
+    std::int64_t layer_weights = 0;
+    for (int l = from; l < to; ++l) layer_weights += m.layers[static_cast<std::size_t>(l)].weight_bytes;
+    // Variants scale the dense layer weights so that the layers sum to the unit's weights.
+    double scale = layer_weights > 0 ? static_cast<double>(mem.weights_bytes) / static_cast<double>(layer_weights) : 0.0;
+    std::vector<double> weights;
+    for (int l = from; l < to; ++l) {
+      LayerCost c;
+      if (per_layer) {
+        // pp < 0: a query for load times only (expected_load, preload), no execution tables needed.
+        const auto& load = m.layer_load[static_cast<std::size_t>(spec.variant * layer_count + l)];
+        if (!load) per_layer = false;
+        else c.load = &*load;
+        if (pp >= 0) {
+          const auto& exec = m.layer_latency[static_cast<std::size_t>(
+              (spec.variant * layer_count + l) * static_cast<int>(ctx_.profile->processors.size()) + pp)];
+          if (!exec) per_layer = false;
+          else c.exec = &*exec;
+        }
+      }
+      c.weights_bytes = static_cast<std::int64_t>(std::llround(static_cast<double>(m.layers[static_cast<std::size_t>(l)].weight_bytes) * scale));
+      c.fc = is_fc(m.layers[static_cast<std::size_t>(l)].kind);
+      c.macs = static_cast<double>(m.layers[static_cast<std::size_t>(l)].macs);
+      weights.push_back(static_cast<double>(m.layers[static_cast<std::size_t>(l)].weight_bytes));
+      net.layers.push_back(c);
+    }
+    if (!net.layers.empty()) {
+      // Rounding: the layers' weights sum to the unit's.
+      std::int64_t sum = 0;
+      for (const auto& c : net.layers) sum += c.weights_bytes;
+      if (layer_weights == 0) {
+        for (std::size_t l = 0; l < net.layers.size(); ++l) net.layers[l].weights_bytes = l + 1 == net.layers.size() ? mem.weights_bytes : 0;
+      } else {
+        net.layers.back().weights_bytes += mem.weights_bytes - sum;
+      }
+    }
+    if (!per_layer && !net.layers.empty()) {
+      // The derived split (see the header): loads by weight bytes, executions by MACs at first EXEC.
+      net.derived = true;
+      for (auto& c : net.layers) c.exec = c.load = nullptr;
+      sim::Time load = unit_load_time(*ctx_.platform, *ctx_.profile, spec.model, spec.variant, spec.subgraph);
+      auto parts = split_time(load, weights);
+      for (std::size_t l = 0; l < parts.size(); ++l) net.layers[l].derived_load = parts[l];
+    }
+  }
+  if (net.layers.empty()) {
+    net.layers.assign(1, LayerCost{nullptr, nullptr, mem.weights_bytes, false});
+    net.unit_load = unit_load_time(*ctx_.platform, *ctx_.profile, spec.model, spec.variant, spec.subgraph);
+  }
+}
+
 void Layerwise::submit(const JobSpec& spec) {
   int pp = processor_map_[static_cast<std::size_t>(spec.processor)];
   const ModelProfile& m = ctx_.profile->models[static_cast<std::size_t>(spec.model)];
@@ -321,40 +462,72 @@ void Layerwise::submit(const JobSpec& spec) {
   net.activation_bytes = mem.activation_bytes;
   net.peak_bytes = mem.weights_bytes + mem.activation_bytes;
   net.sort_key = ctx_.latency->expected(*unit).ns;
-  auto layer_count = static_cast<int>(m.layers.size());
-  bool per_layer = !m.layer_latency.empty() && !m.layer_load.empty() && !m.subgraph_cuts.empty();
-  if (per_layer) {
-    int from = m.subgraph_cuts[static_cast<std::size_t>(spec.subgraph)];
-    int to = m.subgraph_cuts[static_cast<std::size_t>(spec.subgraph + 1)];
-    std::int64_t layer_weights = 0;
-    for (int l = from; l < to; ++l) layer_weights += m.layers[static_cast<std::size_t>(l)].weight_bytes;
-    // Variants scale the dense layer weights so that the layers sum to the unit's weights.
-    double scale = layer_weights > 0 ? static_cast<double>(mem.weights_bytes) / static_cast<double>(layer_weights) : 0.0;
-    for (int l = from; l < to; ++l) {
-      LayerCost c;
-      const auto& exec = m.layer_latency[static_cast<std::size_t>((spec.variant * layer_count + l) * static_cast<int>(ctx_.profile->processors.size()) + pp)];
-      const auto& load = m.layer_load[static_cast<std::size_t>(spec.variant * layer_count + l)];
-      if (!exec || !load) {
-        per_layer = false;
-        break;
-      }
-      c.exec = &*exec;
-      c.load = &*load;
-      c.weights_bytes = static_cast<std::int64_t>(std::llround(static_cast<double>(m.layers[static_cast<std::size_t>(l)].weight_bytes) * scale));
-      c.fc = is_fc(m.layers[static_cast<std::size_t>(l)].kind);
-      net.layers.push_back(c);
-    }
-    if (per_layer && layer_weights == 0 && !net.layers.empty()) net.layers.back().weights_bytes = mem.weights_bytes;
+  unit_layers(net, spec, true);
+  if (net.derived) {
+    // One draw of the unit's latency, split over the layers by MACs.
+    std::vector<double> macs;
+    for (const auto& c : net.layers) macs.push_back(c.macs);
+    net.derived_exec = split_time(ctx_.latency->sample(*unit, net.rng), macs);
   }
-  if (!per_layer || net.layers.empty()) {
-    net.layers.assign(1, LayerCost{nullptr, nullptr, mem.weights_bytes, false});
-    net.unit_load = unit_load_time(*ctx_.platform, *ctx_.profile, spec.model, spec.variant, spec.subgraph);
+  // Every layer's LOAD and EXEC time drawn now, in layer order, from the job's own stream: the
+  // same request gets the same per-layer times in every mode whatever order its steps run in
+  // (common random numbers, so modes are compared on equal draws).
+  bool unit_only = !net.derived && net.layers.size() == 1 && net.layers[0].exec == nullptr;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const LayerCost& c = net.layers[l];
+    net.draw_load.push_back(unit_only ? net.unit_load : net.derived ? c.derived_load : ctx_.latency->sample(*c.load, net.rng));
+    net.draw_exec.push_back(unit_only ? ctx_.latency->sample(*net.unit_exec, net.rng)
+                            : net.derived ? net.derived_exec[l] : ctx_.latency->sample(*c.exec, net.rng));
   }
+  net.hit.assign(net.layers.size(), 0);
+  net.pinned.assign(net.layers.size(), 0);
+  for (std::size_t l = 0; l < net.layers.size(); ++l) net.pending_exec_ns += expected_exec_ns(net, l);
   auto id = static_cast<std::uint32_t>(nets_.size());
+  procs_[static_cast<std::size_t>(spec.processor)].unfinished.push_back(id);
   nets_.push_back(std::move(net));
   ++procs_[static_cast<std::size_t>(spec.processor)].unstarted;
   build(id);
   dispatch(spec.processor);
+}
+
+namespace {
+// Expected values instead of draws, for predictions.
+class ExpectedLatency final : public LatencyModel {
+ public:
+  explicit ExpectedLatency(const LatencyModel& base) : base_(base) {}
+  sim::Time sample(const LatencyDist& d, sim::Rng&) const override { return base_.expected(d); }
+  sim::Time expected(const LatencyDist& d) const override { return base_.expected(d); }
+
+ private:
+  const LatencyModel& base_;
+};
+struct FinishTime final : ExecutionListener {
+  sim::Time at;
+  void on_job_finished(const JobSpec&, const JobTiming& t) override { at = t.finished; }
+};
+}  // namespace
+
+sim::Time Layerwise::predict_alone(const JobSpec& spec, int lookahead) const {
+  // The network runs alone (nothing else is admitted while it is active), so its own DAG on an
+  // empty model with the same limit, expected times and a fixed look-ahead predicts its makespan.
+  sim::Engine engine;
+  ExpectedLatency latency(*ctx_.latency);
+  FinishTime finish;
+  ExecutionContext c = ctx_;
+  c.engine = &engine;
+  c.latency = &latency;
+  c.listener = &finish;
+  c.record_intervals = false;
+  c.on_interval = nullptr;
+  Options o = opt_;
+  o.oversize = lookahead > 0 ? Oversize::kLookahead : Oversize::kOff;
+  o.oversize_lookahead = lookahead;
+  o.cache = false;
+  Layerwise alone(o);
+  alone.bind(c);
+  alone.submit(spec);
+  engine.run();
+  return finish.at;
 }
 
 bool Layerwise::pick(int proc, Pool& pool, std::uint32_t* step) {
@@ -375,9 +548,15 @@ bool Layerwise::pick(int proc, Pool& pool, std::uint32_t* step) {
   for (auto it = pool.other.begin(); it != pool.other.end(); ++it) {
     std::uint32_t s = std::get<3>(*it);
     const Step& st = steps_[s];
+    const Net& net = nets_[st.net];
     if (st.kind == kInit) {
-      const Net& net = nets_[st.net];
       if (!(active_ == 0 || net.peak_bytes <= free || net.peak_bytes == 0)) continue;
+    }
+    if (st.kind == kLoad && net.lookahead > 0) {
+      // Our look-ahead: a LOAD that would overcommit waits until it is at most k layers ahead
+      // of the executing one (LOAD_0 .. LOAD_{done+k} are always allowed, so execution proceeds).
+      std::int64_t w = net.layers[static_cast<std::size_t>(st.layer)].weights_bytes;
+      if (demand_bytes_ + w > limit_bytes_ && st.layer > net.execs_done + net.lookahead) continue;
     }
     *step = s;
     pool.other.erase(it);
@@ -400,24 +579,28 @@ void Layerwise::dispatch(int p) {
 }
 
 sim::Time Layerwise::step_time(Net& net, const Step& s, std::int64_t* touched) {
-  auto draw = [&](const LatencyDist* d) { return ctx_.latency->sample(*d, net.rng); };
   auto n = static_cast<std::int32_t>(net.layers.size());
   std::int64_t act_share = n > 0 ? net.activation_bytes / n : 0;
   sim::Time t;
   *touched = 0;
   if (s.kind == kInit) return opt_.init_time;
-  bool unit = net.layers.size() == 1 && net.layers[0].exec == nullptr;
   std::int32_t from = s.whole ? 0 : s.layer, to = s.whole ? n : s.layer + 1;
+  sim::Time wait;  // cache: a resident layer still being loaded by another network
   for (std::int32_t l = from; l < to; ++l) {
     const LayerCost& c = net.layers[static_cast<std::size_t>(l)];
     if (s.kind == kLoad) {
-      t += unit ? net.unit_load : draw(c.load);
+      if (net.hit[static_cast<std::size_t>(l)]) {
+        wait = std::max(wait, cache_.at(cache_key(net.block, static_cast<std::size_t>(l))).ready - engine_->now());
+        continue;
+      }
+      t += net.draw_load[static_cast<std::size_t>(l)];
       *touched += c.weights_bytes;
     } else {
-      t += unit ? draw(net.unit_exec) : draw(c.exec);
+      t += net.draw_exec[static_cast<std::size_t>(l)];
       *touched += c.weights_bytes + act_share;
     }
   }
+  t = std::max(t, wait);
   if (s.kind == kExec && s.whole) *touched += net.activation_bytes - act_share * n;  // rounding rest
   return t;
 }
@@ -433,24 +616,56 @@ void Layerwise::start(int p, int pool_index, int worker, std::uint32_t s) {
     --proc.unstarted;
     net.timing.started = now;
     if (opt_.mode == Mode::kMasa) {
+      // Admitted over the free memory (only possible when no network is active): its LOADs are
+      // gated in pick() once they would overcommit.
+      net.oversize = net.peak_bytes > limit_bytes_ - admitted_bytes_;
+      if (net.oversize) {
+        ++oversize_;
+        if (opt_.oversize == Oversize::kLookahead) net.lookahead = opt_.oversize_lookahead;
+        if (opt_.oversize == Oversize::kPredict) {
+          // Eager loading overlaps more loads with execution; the look-ahead defers the
+          // overcommit. Which pays off depends on the network's layers: take the faster plan.
+          JobSpec spec = net.spec;
+          net.lookahead = predict_alone(spec, opt_.oversize_lookahead) < predict_alone(spec, 0) ? opt_.oversize_lookahead : 0;
+          if (net.lookahead > 0) ++lookahead_chosen_;
+        }
+      }
       admitted_bytes_ += net.peak_bytes;
       net.admitted = true;
     }
     net.held_bytes += net.activation_bytes;
+    if (opt_.cache) make_room(net.activation_bytes);
     set_demand(demand_bytes_ + net.activation_bytes);
   } else if (st.kind == kLoad) {
+    std::size_t from = st.whole ? 0 : static_cast<std::size_t>(st.layer);
+    std::size_t to = st.whole ? net.layers.size() : from + 1;
     std::int64_t w = 0;
-    if (st.whole) {
-      for (const auto& c : net.layers) w += c.weights_bytes;
-    } else {
-      w = net.layers[static_cast<std::size_t>(st.layer)].weights_bytes;
+    for (std::size_t l = from; l < to; ++l) {
+      if (!opt_.cache) {
+        w += net.layers[l].weights_bytes;
+        continue;
+      }
+      auto key = cache_key(net.block, l);
+      auto it = cache_.find(key);
+      net.hit[l] = it != cache_.end();
+      net.pinned[l] = 1;
+      if (net.hit[l]) {
+        ++hits_;
+        if (it->second.pins++ == 0 && !it->second.preloaded) lru_.erase({it->second.stamp, key});
+      } else {
+        w += net.layers[l].weights_bytes;
+      }
     }
-    net.held_bytes += w;
+    if (opt_.cache) make_room(w);
+    else net.held_bytes += w;  // freed at the network's end; cached layers stay
     set_demand(demand_bytes_ + w);
     ++loads_;
-  } else if (!net.exec_started) {
-    net.exec_started = true;
-    net.timing.exec_start = now;
+  } else {
+    net.pending_exec_ns -= st.whole ? net.pending_exec_ns : expected_exec_ns(net, static_cast<std::size_t>(st.layer));
+    if (!net.exec_started) {
+      net.exec_started = true;
+      net.timing.exec_start = now;
+    }
   }
   std::int64_t touched = 0, traffic = 0;
   sim::Time t = step_time(net, st, &touched);
@@ -461,6 +676,19 @@ void Layerwise::start(int p, int pool_index, int worker, std::uint32_t s) {
   swap_bytes_ += traffic;
   st.start = now;
   st.end = now + t;
+  if (opt_.cache && st.kind == kLoad) {
+    // The layers this LOAD brings in are resident from its end; entries are made now so that a
+    // concurrent LOAD of the same layer waits for this one instead of loading it again.
+    std::size_t from = st.whole ? 0 : static_cast<std::size_t>(st.layer);
+    std::size_t to = st.whole ? net.layers.size() : from + 1;
+    for (std::size_t l = from; l < to; ++l) {
+      if (net.hit[l]) continue;
+      CacheEntry& e = cache_[cache_key(net.block, l)];
+      e.bytes = net.layers[l].weights_bytes;
+      e.pins = 1;
+      e.ready = st.end;
+    }
+  }
   st.worker = worker;
   pool.running[static_cast<std::size_t>(worker)] = s;
   engine_->schedule_at(st.end, kJobFinishPriority, this, s);
@@ -479,19 +707,24 @@ void Layerwise::on_event(std::uint64_t tag) {
     intervals_.push_back({net.spec.request, p, proc.pools[st.pool].first_slot + st.worker, st.layer,
                           st.kind == kExec ? 1 : 0, st.start, st.end});
   }
+  if (st.kind == kExec && !st.whole) ++net.execs_done;
   for (std::uint32_t next : st.next)
     if (--steps_[next].waiting == 0) make_ready(next);
   bool finished = false;
   if (s == net.last_step) {
     finished = true;
     net.finished = true;
+    auto& unfinished = proc.unfinished;
+    unfinished.erase(std::find(unfinished.begin(), unfinished.end(), st.net));
     net.timing.finished = st.end;
     net.timing.slot = proc.pools[st.pool].first_slot + st.worker;
-    net.timing.loaded = true;
+    net.timing.loaded = std::find(net.hit.begin(), net.hit.end(), 0) != net.hit.end();
     --active_;
     if (net.admitted) admitted_bytes_ -= net.peak_bytes;
     set_demand(demand_bytes_ - net.held_bytes);
     net.held_bytes = 0;
+    for (std::size_t l = 0; l < net.pinned.size(); ++l)
+      if (net.pinned[l]) unpin(cache_key(net.block, l));
     ++proc.jobs;
   }
   // Freed memory and a freed worker may start steps on every processor (memory is shared).
@@ -517,6 +750,8 @@ ExecutionStats Layerwise::stats(sim::Time end) const {
   double area = demand_area_ + static_cast<double>(std::min(demand_bytes_, limit_bytes_)) * static_cast<double>((end - last_change_).ns);
   st.average_memory_bytes = end.ns > 0 ? area / static_cast<double>(end.ns) : 0.0;
   st.loads = loads_;
+  st.hits = hits_;
+  st.evictions = evictions_;
   st.peak_demand_bytes = peak_demand_bytes_;
   st.swap_bytes = swap_bytes_;
   return st;
@@ -528,13 +763,23 @@ const sim::Registration<ExecutionModel> kRegistration{
     "per-layer INIT/LOAD/EXEC task DAGs on workers under a memory limit (Masa on EdgeCaffe and its baselines "
     "bulk, linear, deepeye, deepeye_frugal); overcommit pays swapping at the platform's storage bandwidth",
     {sim::param_string("mode", "masa", "DAG shape and ordering",
-                       {"masa", "partial", "linear", "bulk", "deepeye", "deepeye_frugal"}),
+                       {"masa", "partial", "linear", "bulk", "deepeye", "deepeye_frugal", "concurrent_bulk"}),
      sim::param_int("workers", 0, "", "masa/partial workers per processor (0: the processor's slots); linear and "
                     "bulk use 1, deepeye 2 pools of 1", 0, 64),
      sim::param_double("memory_limit_mb", 0.0, "MB", "memory limit, 10^6 bytes (0: the platform's capacity)", 0.0),
      sim::param_double("locked_mb", 4.87, "MB",
                        "the runtime's own footprint, counted before any network (EdgeCaffe locks 4.87 MB)", 0.0),
-     sim::param_double("init_ms", 0.0, "ms", "duration of a network's INIT step (not measured in the source)", 0.0)},
+     sim::param_double("init_ms", 0.0, "ms", "duration of a network's INIT step (not measured in the source)", 0.0),
+     sim::param_string("oversize", "predict",
+                       "masa, our extension, for a network admitted although its peak exceeds the free memory: off = "
+                       "every LOAD right after INIT (EdgeCaffe); lookahead = loads that would overcommit wait until "
+                       "they are at most oversize_lookahead layers beyond the executing one; predict = whichever of the "
+                       "two the network's own DAG with expected times predicts to finish first",
+                       {"predict", "lookahead", "off"}),
+     sim::param_int("oversize_lookahead", 1, "layers", "layers the look-ahead may load beyond the executing one", 1, 1000000),
+     sim::param_bool("cache", false,
+                     "keep loaded layers resident between networks up to the limit, evicting the least recently used "
+                     "(off: every network loads its own layers, as in EdgeCaffe)")},
     [](const sim::Params& p) {
       Layerwise::Options o;
       o.mode = Layerwise::parse_mode(p.get_string("mode"));
@@ -542,6 +787,12 @@ const sim::Registration<ExecutionModel> kRegistration{
       o.memory_limit_bytes = static_cast<std::int64_t>(std::llround(p.get_double("memory_limit_mb") * kMegabyte));
       o.locked_bytes = static_cast<std::int64_t>(std::llround(p.get_double("locked_mb") * kMegabyte));
       o.init_time = sim::from_ms(p.get_double("init_ms"));
+      o.oversize_lookahead = static_cast<int>(p.get_int("oversize_lookahead"));
+      std::string oversize = p.get_string("oversize");
+      o.oversize = oversize == "off" ? Layerwise::Oversize::kOff
+                   : oversize == "lookahead" ? Layerwise::Oversize::kLookahead
+                                             : Layerwise::Oversize::kPredict;
+      o.cache = p.get_bool("cache");
       return std::make_unique<Layerwise>(o);
     }};
 }  // namespace

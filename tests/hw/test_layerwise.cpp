@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -235,6 +236,161 @@ TEST(LayerwiseSwap, BulkOvercommitSlowsLoadAndExec) {
   EXPECT_EQ(f->model.swap_bytes(), 40 * kMB);
   EXPECT_EQ(f->model.peak_demand_bytes(), 60 * kMB);
   EXPECT_EQ(f->model.stats(f->engine.now()).peak_memory_bytes, 50 * kMB);  // resident is capped
+}
+
+TEST(LayerwiseOversize, LookaheadLoadsJustAheadOfExecution) {
+  // One network C of 4 layers (load 1 ms, exec 2 ms, 10 MB each, no activations; peak 40 MB) under
+  // a 30 MB limit, two workers: admitted alone although it does not fit. Storage 2.5 GB/s both
+  // ways, so a step touching 10 MB at demand 40 MB (a quarter swapped) pays 1 + 1 = 2 ms, 5 MB traffic.
+  // Eager (`off`, EdgeCaffe): L0 L1 0-1; E0 1-3 and L2 1-2 (demand 30); L3 2-5 (demand 40,
+  //   +2); E1 3-7, E2 7-11, E3 11-15 (each +2). Makespan 15, 4 swapped steps, 20 MB traffic.
+  // Look-ahead 1 (`lookahead`, and `predict`, which simulates both and takes it; loads that fit go eagerly; one that would overcommit waits until it is at most
+  //   one layer beyond the executing one): L0 L1 0-1; E0 1-3 and L2 1-2 (demand 30, fits); L3
+  //   would make 40 > 30 and is 3 layers ahead: waits; E1 3-5 (L3 still 2 ahead); at 5 E2 5-7 and
+  //   L3 5-8 (demand 40, +2); E3 8-12 (+2). Makespan 12, 10 MB traffic.
+  // (Linear would take 16: 4 x 3 ms + 2 swapped steps.)
+  using Oversize = hw::Layerwise::Oversize;
+  for (Oversize how : {Oversize::kOff, Oversize::kLookahead, Oversize::kPredict}) {
+    auto o = opts(Mode::kMasa, 30);
+    o.oversize = how;
+    Fixture f(make_platform(2.5e9, 2.5e9), make_profile({NetSpec{"C", 1, 2, 10 * kMB, 0, 4, 0}}), o);
+    f.submit_at(0, 1, 0);
+    f.engine.run();
+    ASSERT_EQ(f.rec.done.size(), 1u);
+    bool eager = how == Oversize::kOff;  // predict: 12 < 15, so it takes the look-ahead
+    EXPECT_DOUBLE_EQ(f.makespan_ms(), eager ? 15 : 12) << static_cast<int>(how);
+    EXPECT_EQ(f.model.swap_bytes(), (eager ? 20 : 10) * kMB) << static_cast<int>(how);
+    EXPECT_EQ(f.model.oversize_networks(), 1u);
+    EXPECT_EQ(f.model.lookahead_chosen(), how == Oversize::kPredict ? 1u : 0u);
+    EXPECT_EQ(f.model.peak_demand_bytes(), 40 * kMB);
+  }
+  // C2: 3 layers, load 4 ms, exec 1 ms, 10 MB each, limit 29 MB: only LOAD_2 overcommits (a
+  // thirtieth swapped: 10 MB touched pays 0.2667 ms). Eager: L0 L1 0-4; E0 4-5, L2 4-8.2667; E1
+  // 5-6.2667 (demand 30); E2 8.2667-9.5333. Look-ahead: L2 waits for E0 (5-9.2667), E1 5-6 (demand
+  // 20), E2 9.2667-10.5333. Eager overlaps the long load with E0 and wins; predict takes it.
+  std::map<Oversize, double> span;
+  for (Oversize how : {Oversize::kOff, Oversize::kLookahead, Oversize::kPredict}) {
+    auto o = opts(Mode::kMasa, 29);
+    o.oversize = how;
+    Fixture f(make_platform(2.5e9, 2.5e9), make_profile({NetSpec{"C2", 4, 1, 10 * kMB, 0, 3, 0}}), o);
+    f.submit_at(0, 1, 0);
+    f.engine.run();
+    span[how] = f.makespan_ms();
+    if (how == Oversize::kPredict) EXPECT_EQ(f.model.lookahead_chosen(), 0u);
+  }
+  EXPECT_NEAR(span[Oversize::kOff], 9.5333, 1e-3);
+  EXPECT_NEAR(span[Oversize::kLookahead], 10.5333, 1e-3);
+  EXPECT_DOUBLE_EQ(span[Oversize::kPredict], span[Oversize::kOff]);
+  // A network that fits is not oversize and loads eagerly whatever the parameter (the Masa
+  // timelines above run with the default look-ahead).
+  auto o = opts(Mode::kMasa, 40);
+  Fixture g(make_platform(2.5e9, 2.5e9), make_profile({NetSpec{"C", 1, 2, 10 * kMB, 0, 4, 0}}), o);
+  g.submit_at(0, 1, 0);
+  g.engine.run();
+  EXPECT_EQ(g.model.oversize_networks(), 0u);
+  EXPECT_DOUBLE_EQ(g.makespan_ms(), 9);  // L0 L1 0-1, E0 1-3 with L2 1-2, L3 2-3, E1 3-5, E2 5-7, E3 7-9
+}
+
+TEST(LayerwiseDerived, SplitTimeSumsExactly) {
+  auto parts = hw::Layerwise::split_time(sim::from_ms(10), {1, 2, 3, 4});
+  ASSERT_EQ(parts.size(), 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(parts[static_cast<std::size_t>(i)], sim::from_ms(i + 1));
+  // Rounding goes to the last part; zero weights split equally.
+  auto odd = hw::Layerwise::split_time(sim::Time{10}, {1, 1, 1});
+  EXPECT_EQ(odd[0].ns + odd[1].ns + odd[2].ns, 10);
+  EXPECT_EQ(odd[2].ns, 4);
+  auto equal = hw::Layerwise::split_time(sim::from_ms(3), {0, 0, 0});
+  for (auto t : equal) EXPECT_EQ(t, sim::from_ms(1));
+}
+
+// A SoC-style unit: a layer list (MACs 1:2:3, weights 10/20/30 MB) but no per-layer tables; the
+// unit executes in 6 ms and loads in 3 ms.
+hw::Profile derived_profile() {
+  hw::Profile pr = make_profile({NetSpec{"D", 1, 2, 10 * kMB, 0, 3, 0}});
+  auto& m = pr.models[0];
+  m.layer_latency.clear();
+  m.layer_load.clear();
+  for (int l = 0; l < 3; ++l) {
+    m.layers[static_cast<std::size_t>(l)].macs = l + 1;
+    m.layers[static_cast<std::size_t>(l)].weight_bytes = (l + 1) * 10 * kMB;
+  }
+  m.memory[0].weights_bytes = 60 * kMB;
+  m.memory[0].load_ms = 3;
+  m.latency = {hw::LatencyDist{.mean_ms = 6}};
+  return pr;
+}
+
+TEST(LayerwiseDerived, LayersSumToTheUnitAndOverlap) {
+  // Loads 0.5 / 1 / 1.5 ms (by weight bytes), executions 1 / 2 / 3 ms (by MACs).
+  // Partial, 2 workers, FCFS by ready time: L0 0-0.5 and L1 0-1; L2 (ready at 0) 0.5-2 before E0
+  // (ready at 0.5) 1-2; E1 2-4; E2 4-7.
+  // Bulk (whole unit): load 3, execute 6 -> 9, the unit's own values.
+  for (Mode mode : {Mode::kPartial, Mode::kBulk}) {
+    Fixture f(make_platform(), derived_profile(), opts(mode));
+    EXPECT_EQ(f.model.expected_load(0, 0, 0), sim::from_ms(3));
+    f.submit_at(0, 1, 0);
+    f.engine.run();
+    EXPECT_DOUBLE_EQ(f.makespan_ms(), mode == Mode::kPartial ? 7 : 9) << hw::Layerwise::mode_name(mode);
+    EXPECT_EQ(f.model.peak_demand_bytes(), 60 * kMB);
+    std::int64_t load_ns = 0, exec_ns = 0;
+    for (const auto& i : f.model.stats(f.engine.now()).intervals) (i.phase == 1 ? exec_ns : load_ns) += (i.end - i.start).ns;
+    EXPECT_EQ(load_ns, sim::from_ms(3).ns);
+    EXPECT_EQ(exec_ns, sim::from_ms(6).ns);
+  }
+}
+
+TEST(LayerwiseCache, ResidentLayersSkipLoadingAndLruEvicts) {
+  // C: 3 layers, load 1 ms, exec 2 ms, 10 MB each. Partial, 2 workers, cache on.
+  // Job 1 at 0: L0 L1 0-1, E0 1-3 and L2 1-2, E1 3-5, E2 5-7. Job 2 at 10 finds every layer
+  // resident: E0 10-12, E1 12-14, E2 14-16 (without the cache: L0 L1 10-11 ... done 17).
+  for (bool cache : {true, false}) {
+    auto o = opts(Mode::kPartial);
+    o.cache = cache;
+    Fixture f(make_platform(), make_profile({NetSpec{"C", 1, 2, 10 * kMB, 0}}), o);
+    f.submit_at(0, 1, 0);
+    f.submit_at(10, 2, 0);
+    f.engine.run();
+    EXPECT_DOUBLE_EQ(f.finish_ms(1), 7);
+    EXPECT_DOUBLE_EQ(f.finish_ms(2), cache ? 16 : 17);
+    auto st = f.model.stats(f.engine.now());
+    EXPECT_EQ(st.hits, cache ? 3u : 0u);
+    EXPECT_EQ(f.model.demand_bytes(), cache ? 30 * kMB : 0);  // cached layers stay resident
+  }
+  // A (30 MB) at 0, B (30 MB) at 10, A again at 20. Limit 60 MB: everything stays, A's second
+  // run hits all three layers. Limit 40 MB: B's second and third LOAD evict A0 and A1 (least
+  // recently released first); A's rerun then evicts A2 (older than B's layers) for its own A0,
+  // and B0, B1 for A1, A2: 5 evictions, no hit (LRU's cyclic worst case).
+  for (double limit : {60.0, 40.0}) {
+    auto o = opts(Mode::kPartial, limit);
+    o.cache = true;
+    Fixture g(make_platform(), make_profile({NetSpec{"A", 1, 2, 10 * kMB, 0}, NetSpec{"B", 1, 2, 10 * kMB, 0}}), o);
+    g.submit_at(0, 1, 0);
+    g.submit_at(10, 2, 1);
+    g.submit_at(20, 3, 0);
+    g.engine.run();
+    auto st = g.model.stats(g.engine.now());
+    EXPECT_EQ(st.evictions, limit == 60 ? 0u : 5u) << limit;
+    EXPECT_EQ(st.hits, limit == 60 ? 3u : 0u) << limit;
+    EXPECT_LE(g.model.peak_demand_bytes(), static_cast<std::int64_t>(limit) * kMB);
+    EXPECT_EQ(g.model.swap_bytes(), 0);
+  }
+}
+
+TEST(LayerwiseCache, PreloadMakesAUnitResident) {
+  auto o = opts(Mode::kPartial);
+  o.cache = true;
+  Fixture f(make_platform(), make_profile({NetSpec{"C", 1, 2, 10 * kMB, 0}}), o);
+  auto block = f.blocks.block(0, 0, 0);
+  EXPECT_FALSE(f.model.resident(block));
+  EXPECT_TRUE(f.model.preload(block, 30 * kMB));
+  EXPECT_TRUE(f.model.resident(block));
+  EXPECT_EQ(f.model.expected_load(0, 0, 0), sim::Time::zero());
+  f.submit_at(0, 1, 0);
+  f.engine.run();
+  EXPECT_DOUBLE_EQ(f.finish_ms(1), 6);  // no loads: E0 0-2, E1 2-4, E2 4-6
+  // Without the cache there is nothing to preload into.
+  Fixture g(make_platform(), make_profile({NetSpec{"C", 1, 2, 10 * kMB, 0}}), opts(Mode::kPartial));
+  EXPECT_FALSE(g.model.preload(block, 30 * kMB));
 }
 
 TEST(LayerwiseOrder, ShortestNetworkFirst) {
