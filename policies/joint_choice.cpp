@@ -1,0 +1,153 @@
+#include "policies/joint_choice.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace policies {
+
+bool PlanScore::operator<(const PlanScore& o) const {
+  if (std::abs(violation_rate - o.violation_rate) > kViolationTolerance) return violation_rate < o.violation_rate;
+  if (over_budget_bytes != o.over_budget_bytes) return over_budget_bytes < o.over_budget_bytes;
+  if (std::abs(bottleneck - o.bottleneck) > kBottleneckTolerance) return bottleneck < o.bottleneck;
+  if (std::abs(memory_bytes - o.memory_bytes) > kMemoryToleranceBytes) return memory_bytes < o.memory_bytes;
+  if (violation_rate != o.violation_rate) return violation_rate < o.violation_rate;
+  if (bottleneck != o.bottleneck) return bottleneck < o.bottleneck;
+  return latency_ns < o.latency_ns;
+}
+
+JointChoice::JointChoice(const SystemView& view, const std::vector<TaskDemand>& demands)
+    : view_(view), demands_(demands) {
+  const int T = static_cast<int>(demands.size());
+  for (int t = 0; t < T; ++t)
+    subgraphs_.push_back(view.profile().models[static_cast<std::size_t>(view.task_model(t))].subgraph_count);
+  choice_.assign(static_cast<std::size_t>(T), -1);
+  for (const auto& p : view.platform().processors) {
+    queueing::Station s;
+    s.slots = std::max(1, p.slots);
+    stations_.push_back(s);
+  }
+  waits_.resize(stations_.size());
+  capacity_bytes_ = static_cast<double>(view.platform().memory_capacity_bytes);
+}
+
+// A candidate's runs: maximal sequences of consecutive subgraphs on one processor, as
+// (processor, execution seconds). The simulator queues each subgraph as its own job, but a
+// request's next job joins the queue the instant its previous one ends, ahead of most work that
+// arrived meanwhile being done; so another request meeting a run waits behind all of it (the
+// measured case: image's three jobs each waited behind one of speech's three 15 ms jobs on the
+// NPU). Each run is therefore one job class, and a request waits once per run.
+template <class F>
+void for_each_run(const Candidate& c, int subgraphs, F f) {
+  int s = 0;
+  while (s < subgraphs) {
+    const int p = c.plan.processor[static_cast<std::size_t>(s)];
+    double exec_s = 0;
+    for (; s < subgraphs && c.plan.processor[static_cast<std::size_t>(s)] == p; ++s)
+      exec_s += static_cast<double>(c.exec_ns[static_cast<std::size_t>(s)]) * 1e-9;
+    f(p, exec_s);
+  }
+}
+
+void JointChoice::load(int t, int ci) const {
+  const auto& d = demands_[static_cast<std::size_t>(t)];
+  const Candidate& c = (*d.candidates)[static_cast<std::size_t>(ci)];
+  for_each_run(c, subgraphs_[static_cast<std::size_t>(t)],
+               [&](int p, double exec_s) { stations_[static_cast<std::size_t>(p)].add(d.rate_rps, exec_s); });
+}
+
+void JointChoice::set(int t, int candidate) { choice_[static_cast<std::size_t>(t)] = candidate; }
+
+LatencyPrediction JointChoice::predict(int t, int ci) const {
+  const Candidate& c = (*demands_[static_cast<std::size_t>(t)].candidates)[static_cast<std::size_t>(ci)];
+  LatencyPrediction out;
+  out.isolated_ns = static_cast<double>(c.latency_ns);
+  for_each_run(c, subgraphs_[static_cast<std::size_t>(t)],
+               [&](int p, double) { out.wait.add(waits_[static_cast<std::size_t>(p)]); });
+  return out;
+}
+
+PlanScore JointChoice::score() const {
+  PlanScore sc;
+  // Stations are rebuilt from the choices at every score (O(tasks x subgraphs), as the
+  // predictions themselves): no drift from adding and removing classes in floating point.
+  for (auto& st : stations_) st = queueing::Station{st.slots};
+  for (std::size_t t = 0; t < demands_.size(); ++t)
+    if (choice_[t] >= 0) load(static_cast<int>(t), choice_[t]);
+  for (std::size_t p = 0; p < stations_.size(); ++p) {
+    waits_[p] = queueing::wait(stations_[p]);
+    sc.bottleneck = std::max(sc.bottleneck, stations_[p].utilisation());
+  }
+  double rate_sum = 0, violating = 0;
+  for (std::size_t t = 0; t < demands_.size(); ++t) {
+    const int ci = choice_[t];
+    if (ci < 0) continue;
+    const auto& d = demands_[t];
+    const Candidate& c = (*d.candidates)[static_cast<std::size_t>(ci)];
+    LatencyPrediction pred = predict(static_cast<int>(t), ci);
+    // A task of unknown rate (0) still counts, as one request per second.
+    const double w = d.rate_rps > 0 ? d.rate_rps : 1.0;
+    const double v = c.plan.accuracy < d.slo.min_accuracy ? 1.0 : pred.violation(d.slo.latency_ms * 1e6);
+    rate_sum += w;
+    violating += w * v;
+    sc.memory_bytes += static_cast<double>(c.memory_bytes);
+    const double mean = pred.mean_ns();
+    sc.latency_ns += w * (std::isfinite(mean) ? mean : 1e18);
+  }
+  sc.violation_rate = rate_sum > 0 ? violating / rate_sum : 0.0;
+  sc.over_budget_bytes = std::max(0.0, sc.memory_bytes - capacity_bytes_);
+  return sc;
+}
+
+namespace {
+
+// Each active task's fastest candidate meeting its accuracy SLO (else its most accurate) among
+// those `allowed`.
+template <class Allowed>
+void start(JointChoice& jc, const std::vector<TaskDemand>& demands, Allowed allowed) {
+  for (int t = 0; t < static_cast<int>(demands.size()); ++t) {
+    const auto& d = demands[static_cast<std::size_t>(t)];
+    if (!d.active) continue;
+    const double min_acc = d.slo.min_accuracy;
+    int best = -1;
+    for (int i = 0; i < static_cast<int>(d.candidates->size()); ++i) {
+      if (!allowed(t, i)) continue;
+      if (best < 0) {
+        best = i;
+        continue;
+      }
+      const Candidate& c = (*d.candidates)[static_cast<std::size_t>(i)];
+      const Candidate& b = (*d.candidates)[static_cast<std::size_t>(best)];
+      bool c_ok = c.plan.accuracy >= min_acc, b_ok = b.plan.accuracy >= min_acc;
+      if (c_ok != b_ok ? c_ok : (c_ok ? c.latency_ns < b.latency_ns : c.plan.accuracy > b.plan.accuracy)) best = i;
+    }
+    jc.set(t, best);
+  }
+}
+
+}  // namespace
+
+std::vector<int> choose_joint(const SystemView& view, const std::vector<TaskDemand>& demands, int rounds) {
+  JointChoice jc(view, demands);
+  auto any = [](int, int) { return true; };
+  start(jc, demands, any);
+  jc.descend(rounds, any);
+  return jc.choice();
+}
+
+std::vector<int> choose_joint_guarded(const SystemView& view, const std::vector<TaskDemand>& demands, double margin,
+                                      std::vector<PlanScore>* score_out, int rounds) {
+  JointChoice jc(view, demands);
+  auto zoo = [&demands](int t, int i) { return (*demands[static_cast<std::size_t>(t)].candidates)[static_cast<std::size_t>(i)].zoo; };
+  start(jc, demands, zoo);
+  jc.descend(rounds, zoo);
+  const std::vector<int> zoo_choice = jc.choice();
+  const PlanScore zoo_score = jc.score();
+  jc.descend(rounds, [](int, int) { return true; });
+  const PlanScore stitched_score = jc.score();
+  const bool take = zoo_score.violation_rate - stitched_score.violation_rate >
+                    std::max(margin, 0.2 * zoo_score.violation_rate);
+  if (score_out) *score_out = {zoo_score, stitched_score, take ? stitched_score : zoo_score};
+  return take ? jc.choice() : zoo_choice;
+}
+
+}  // namespace policies
