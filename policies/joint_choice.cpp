@@ -144,8 +144,7 @@ std::vector<int> choose_joint_guarded(const SystemView& view, const std::vector<
   const PlanScore zoo_score = jc.score();
   jc.descend(rounds, [](int, int) { return true; });
   const PlanScore stitched_score = jc.score();
-  const bool take = zoo_score.violation_rate - stitched_score.violation_rate >
-                    std::max(margin, 0.2 * zoo_score.violation_rate);
+  const bool take = zoo_score.violation_rate - stitched_score.violation_rate > margin;
   if (score_out) *score_out = {zoo_score, stitched_score, take ? stitched_score : zoo_score};
   return take ? jc.choice() : zoo_choice;
 }

@@ -3,8 +3,8 @@
 // the choice with the fewest predicted SLO violations under the queueing model (joint_choice.h),
 // then the lowest bottleneck utilisation and memory. Guarded: it starts from the choice AV would
 // make over the zoo variants on the same placements and keeps it unless stitching is predicted
-// to lower violations by more than `stitch_margin` (or by 20 %), so prediction error alone does
-// not make it lose to its own baseline.
+// to lower violations by more than `stitch_margin`, so prediction error alone does not make it
+// lose to its own baseline.
 #include "policies/candidate_planner.h"
 #include "sim/registry.h"
 
