@@ -6,6 +6,7 @@
 namespace policies {
 
 bool PlanScore::operator<(const PlanScore& o) const {
+  if (saturated != o.saturated) return saturated < o.saturated;
   if (std::abs(violation_rate - o.violation_rate) > kViolationTolerance) return violation_rate < o.violation_rate;
   if (over_budget_bytes != o.over_budget_bytes) return over_budget_bytes < o.over_budget_bytes;
   if (std::abs(bottleneck - o.bottleneck) > kBottleneckTolerance) return bottleneck < o.bottleneck;
@@ -76,6 +77,7 @@ PlanScore JointChoice::score() const {
   for (std::size_t p = 0; p < stations_.size(); ++p) {
     waits_[p] = queueing::wait(stations_[p]);
     sc.bottleneck = std::max(sc.bottleneck, stations_[p].utilisation());
+    sc.saturated += waits_[p].saturated;
   }
   double rate_sum = 0, violating = 0;
   for (std::size_t t = 0; t < demands_.size(); ++t) {
