@@ -209,6 +209,9 @@ TEST(Capacity, KnownAnswerForOneDeterministicServer) {
   EXPECT_NEAR(r.capacity_rps, 62.5, 62.5 * 0.02);
   EXPECT_GE(r.probes.size(), 5u);
   for (const auto& p : r.probes) {
-    if (p.scale <= r.scale) EXPECT_LE(p.violation_rate, 0.05);
+    if (p.scale <= r.scale) {
+      EXPECT_LE(p.violation_rate, 0.05);
+      EXPECT_GE(p.throughput_rps, 0.95 * p.total_rate_rps);
+    }
   }
 }
