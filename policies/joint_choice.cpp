@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace policies {
 
@@ -49,14 +50,26 @@ void for_each_run(const Candidate& c, int subgraphs, F f) {
   }
 }
 
-void JointChoice::load(int t, int ci) const {
+void JointChoice::load(int t, int ci, double sign) {
   const auto& d = demands_[static_cast<std::size_t>(t)];
   const Candidate& c = (*d.candidates)[static_cast<std::size_t>(ci)];
   for_each_run(c, subgraphs_[static_cast<std::size_t>(t)],
-               [&](int p, double exec_s) { stations_[static_cast<std::size_t>(p)].add(d.rate_rps, exec_s); });
+               [&](int p, double exec_s) { stations_[static_cast<std::size_t>(p)].add(sign * d.rate_rps, exec_s); });
 }
 
-void JointChoice::set(int t, int candidate) { choice_[static_cast<std::size_t>(t)] = candidate; }
+void JointChoice::set(int t, int candidate) {
+  int& cur = choice_[static_cast<std::size_t>(t)];
+  if (cur == candidate) return;
+  if (cur >= 0) load(t, cur, -1.0);
+  cur = candidate;
+  if (cur >= 0) load(t, cur, 1.0);
+}
+
+void JointChoice::rebuild() {
+  for (auto& st : stations_) st = queueing::Station{st.slots};
+  for (std::size_t t = 0; t < choice_.size(); ++t)
+    if (choice_[t] >= 0) load(static_cast<int>(t), choice_[t], 1.0);
+}
 
 LatencyPrediction JointChoice::predict(int t, int ci) const {
   const Candidate& c = (*demands_[static_cast<std::size_t>(t)].candidates)[static_cast<std::size_t>(ci)];
@@ -69,31 +82,45 @@ LatencyPrediction JointChoice::predict(int t, int ci) const {
 
 PlanScore JointChoice::score() const {
   PlanScore sc;
-  // Stations are rebuilt from the choices at every score (O(tasks x subgraphs), as the
-  // predictions themselves): no drift from adding and removing classes in floating point.
-  for (auto& st : stations_) st = queueing::Station{st.slots};
-  for (std::size_t t = 0; t < demands_.size(); ++t)
-    if (choice_[t] >= 0) load(static_cast<int>(t), choice_[t]);
+  // Stations whose wait changed since the previous score: a task whose choice and stations are
+  // both unchanged keeps its cached prediction (exact comparisons, so the result is the same as
+  // recomputing; trials in the descent change one task's stations only).
+  std::uint64_t changed = 0;
   for (std::size_t p = 0; p < stations_.size(); ++p) {
-    waits_[p] = queueing::wait(stations_[p]);
+    const queueing::Wait w = queueing::wait(stations_[p]);
+    const queueing::Wait& old = waits_[p];
+    if (w.mean_s != old.mean_s || w.p_wait != old.p_wait || w.saturated != old.saturated) changed |= std::uint64_t{1} << (p & 63);
+    waits_[p] = w;
     sc.bottleneck = std::max(sc.bottleneck, stations_[p].utilisation());
-    sc.saturated += waits_[p].saturated;
+    sc.saturated += w.saturated;
   }
+  if (cache_.size() != demands_.size()) cache_.assign(demands_.size(), TaskCache{});
   double rate_sum = 0, violating = 0;
   for (std::size_t t = 0; t < demands_.size(); ++t) {
     const int ci = choice_[t];
-    if (ci < 0) continue;
+    TaskCache& tc = cache_[t];
+    if (ci < 0) {
+      tc.candidate = -1;
+      continue;
+    }
     const auto& d = demands_[t];
     const Candidate& c = (*d.candidates)[static_cast<std::size_t>(ci)];
-    LatencyPrediction pred = predict(static_cast<int>(t), ci);
+    if (tc.candidate != ci || (tc.stations & changed) != 0) {
+      LatencyPrediction pred = predict(static_cast<int>(t), ci);
+      tc.candidate = ci;
+      tc.stations = 0;
+      for_each_run(c, subgraphs_[t], [&](int p, double) { tc.stations |= std::uint64_t{1} << (p & 63); });
+      // A task that misses its accuracy SLO violates on every request (and needs no tail).
+      tc.violation = c.plan.accuracy < d.slo.min_accuracy ? 1.0 : pred.violation(d.slo.latency_ms * 1e6);
+      const double mean = pred.mean_ns();
+      tc.mean_ns = std::isfinite(mean) ? mean : 1e18;
+    }
     // A task of unknown rate (0) still counts, as one request per second.
     const double w = d.rate_rps > 0 ? d.rate_rps : 1.0;
-    const double v = c.plan.accuracy < d.slo.min_accuracy ? 1.0 : pred.violation(d.slo.latency_ms * 1e6);
     rate_sum += w;
-    violating += w * v;
+    violating += w * tc.violation;
     sc.memory_bytes += static_cast<double>(c.memory_bytes);
-    const double mean = pred.mean_ns();
-    sc.latency_ns += w * (std::isfinite(mean) ? mean : 1e18);
+    sc.latency_ns += w * tc.mean_ns;
   }
   sc.violation_rate = rate_sum > 0 ? violating / rate_sum : 0.0;
   sc.over_budget_bytes = std::max(0.0, sc.memory_bytes - capacity_bytes_);

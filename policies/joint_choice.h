@@ -23,6 +23,7 @@
 //  5. sum over tasks of rate-weighted predicted mean latency.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "policies/planning.h"
@@ -69,12 +70,22 @@ class JointChoice {
   void descend(int rounds, Allowed allowed);
 
  private:
-  void load(int t, int candidate) const;
+  void load(int t, int candidate, double sign);
+  // Stations recomputed from the choices, so that adding and removing classes in floating point
+  // never drifts (called once per task step of the descent; trials in between are incremental).
+  void rebuild();
   const SystemView& view_;
   const std::vector<TaskDemand>& demands_;
   std::vector<int> subgraphs_, choice_;
-  mutable std::vector<queueing::Station> stations_;
+  std::vector<queueing::Station> stations_;
   mutable std::vector<queueing::Wait> waits_;
+  // Per task: the prediction made at the last score, for the candidate and stations it used.
+  struct TaskCache {
+    int candidate = -1;
+    std::uint64_t stations = 0;  // bit p: the candidate runs on processor p
+    double violation = 0, mean_ns = 0;
+  };
+  mutable std::vector<TaskCache> cache_;
   double capacity_bytes_ = 0;
 };
 
@@ -86,6 +97,7 @@ void JointChoice::descend(int rounds, Allowed allowed) {
     for (int t = 0; t < T; ++t) {
       const int cur = choice_[static_cast<std::size_t>(t)];
       if (cur < 0) continue;
+      rebuild();
       PlanScore best_score = score();
       int best = cur;
       const int n = static_cast<int>(demands_[static_cast<std::size_t>(t)].candidates->size());

@@ -17,7 +17,9 @@ double erlang_c(int c, double a) {
 
 Wait wait(const Station& s) {
   Wait w;
-  if (s.rate <= 0 || s.load <= 0) return w;
+  // Below one job in 10^9 s the station is empty (what is left after adding and removing the
+  // same class in floating point).
+  if (s.rate <= 1e-9 || s.load <= 1e-12) return w;
   double rho = s.utilisation();
   if (rho >= kSaturation) {
     w.saturated = true;
@@ -41,7 +43,9 @@ double PathWait::tail(double x_s) const {
   if (saturated) return 1.0;
   if (x_s < 0) return 1.0;
   if (p_wait <= 0 || mean_s <= 0) return 0.0;
-  return p_wait * std::exp(-x_s * p_wait / mean_s);
+  const double e = x_s * p_wait / mean_s;
+  // exp(-40) < 5e-18: nothing a violation rate could show, and exp is the planner's largest cost.
+  return e > 40.0 ? 0.0 : p_wait * std::exp(-e);
 }
 
 double PathWait::quantile(double q) const {
