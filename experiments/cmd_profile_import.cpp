@@ -20,7 +20,7 @@ namespace {
 int cmd_import(const std::vector<std::string>& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("source", po::value<std::string>()->required(),
-                                                   "sm8550, rk3588 or edgecaffe")(
+                                                   "sm8550, rk3588, edgecaffe or core_ultra")(
       "data", po::value<std::string>()->default_value("../shared/data"), "root of the shared measurement data")(
       "out,o", po::value<std::string>(), "profile to write, .h5 or .json (default hw-models/profiles/<source>.h5)")(
       "overwrite", po::bool_switch(), "let --out replace an existing file")(
@@ -31,7 +31,8 @@ int cmd_import(const std::vector<std::string>& args) {
   if (!parse_options(args, desc, pos, vm,
                      "usage: stitchsim profile import SOURCE [--data DIR] [--out FILE]\n\n"
                      "Converts public measurements into a profile: sm8550 (Snapdragon 8 Gen 2: ncnn CPU/GPU + ai-hub-models\n"
-                     "S23 NPU), rk3588 (ncnn CPU/GPU + rknn_model_zoo NPU), edgecaffe (layer-wise times on an ARM board).\n"
+                     "S23 NPU), rk3588 (ncnn CPU/GPU + rknn_model_zoo NPU), edgecaffe (layer-wise times on an ARM board),\n"
+                     "core_ultra (Core Ultra 7 165H CPU/iGPU/NPU from the OpenVINO 2024.3 benchmark table).\n"
                      "Re-running reproduces the file byte for byte.")) {
     return 0;
   }
@@ -44,6 +45,7 @@ int cmd_import(const std::vector<std::string>& args) {
   if (source == "sm8550") p = hw::import::import_sm8550(data, report);
   else if (source == "rk3588") p = hw::import::import_rk3588(data, report);
   else if (source == "edgecaffe") p = hw::import::import_edgecaffe(data, report);
+  else if (source == "core_ultra") p = hw::import::import_core_ultra(data, report);
   else throw po::validation_error(po::validation_error::invalid_option_value, "source", source);
   std::string ext = std::filesystem::path(out).extension().string();
   if (ext == ".h5") hw::write_profile_h5(p, out);
@@ -70,7 +72,7 @@ int cmd_import(const std::vector<std::string>& args) {
 
 const ProfileSubcommandRegistration kImport{
     {"import", "profile import SOURCE [--data DIR] [--out FILE]",
-     "convert public measurements (sm8550, rk3588, edgecaffe) into a profile", cmd_import}};
+     "convert public measurements (sm8550, rk3588, edgecaffe, core_ultra) into a profile", cmd_import}};
 
 }  // namespace
 }  // namespace experiments

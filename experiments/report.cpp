@@ -118,19 +118,16 @@ sim::Json run_experiment(const Experiment& e, const std::string& out_dir, bool q
   output.keep_first_requests = e.outputs.trace ? static_cast<std::uint64_t>(e.outputs.trace_max_requests) : 0;
   if (!sessions.empty()) {
     output.on_request = [&](const RequestRecord& r, const policies::Plan& plan) {
-      rows.add_request(r, plan);
-      rows.flush(sessions, kChunkRows);
+      rows.add_request(r, plan, sessions, kChunkRows);
     };
     if (e.outputs.intervals) {
       output.on_interval = [&](const hw::BusyInterval& iv) {
-        rows.add_interval(iv);
-        rows.flush(sessions, kChunkRows);
+        rows.add_interval(iv, sessions, kChunkRows);
       };
     }
     if (e.outputs.decisions_max_rows > 0) {
       output.on_decision = [&](const DecisionRecord& d) {
-        rows.add_decision(d);
-        rows.flush(sessions, kChunkRows);
+        rows.add_decision(d, sessions, kChunkRows);
       };
     }
   }

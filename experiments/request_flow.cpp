@@ -132,18 +132,20 @@ void RequestFlow::on_job_finished(const hw::JobSpec& spec, const hw::JobTiming& 
   RequestRecord& rec = request(spec.request);
   if (spec.subgraph == 0) rec.start = timing.started;
   int subgraphs = exp_.profile->models[static_cast<std::size_t>(spec.model)].subgraph_count;
-  policies::JobObservation seen;
-  seen.request = spec.request;
-  seen.task = rec.task;
-  seen.model = spec.model;
-  seen.variant = spec.variant;
-  seen.subgraph = spec.subgraph;
-  seen.processor = spec.processor;
-  seen.last = spec.subgraph + 1 >= subgraphs;
-  seen.expected = expected_latency(spec.model, spec.variant, spec.subgraph, spec.processor);
-  seen.measured = timing.finished - timing.exec_start;
-  seen.waited = timing.exec_start - timing.enqueued;
-  scheduler_->observe(*this, seen);
+  if (scheduler_->wants_observations()) {
+    policies::JobObservation seen;
+    seen.request = spec.request;
+    seen.task = rec.task;
+    seen.model = spec.model;
+    seen.variant = spec.variant;
+    seen.subgraph = spec.subgraph;
+    seen.processor = spec.processor;
+    seen.last = spec.subgraph + 1 >= subgraphs;
+    seen.expected = expected_latency(spec.model, spec.variant, spec.subgraph, spec.processor);
+    seen.measured = timing.finished - timing.exec_start;
+    seen.waited = timing.exec_start - timing.enqueued;
+    scheduler_->observe(*this, seen);
+  }
   if (spec.subgraph + 1 < subgraphs) {
     const policies::Plan& plan = plans_[static_cast<std::size_t>(rec.plan)];
     auto next = static_cast<std::size_t>(spec.subgraph + 1);

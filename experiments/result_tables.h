@@ -4,7 +4,10 @@
 // bounded by the chunk size whatever the run's length.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "experiments/experiment.h"
@@ -19,6 +22,14 @@ class ResultRows {
   void add_request(const RequestRecord& r, const policies::Plan& plan);
   void add_interval(const hw::BusyInterval& iv);
   void add_decision(const DecisionRecord& d);
+  // The same, then the row's table goes to `sessions` (and is emptied) once it holds
+  // `chunk_rows` rows: the streaming path, one check per row.
+  void add_request(const RequestRecord& r, const policies::Plan& plan,
+                   const std::vector<std::unique_ptr<sim::TableSession>>& sessions, std::size_t chunk_rows);
+  void add_interval(const hw::BusyInterval& iv, const std::vector<std::unique_ptr<sim::TableSession>>& sessions,
+                    std::size_t chunk_rows);
+  void add_decision(const DecisionRecord& d, const std::vector<std::unique_ptr<sim::TableSession>>& sessions,
+                    std::size_t chunk_rows);
 
   // The tables the experiment's outputs ask for ("requests" always; intervals and decisions when
   // configured), in that order.
@@ -27,22 +38,33 @@ class ResultRows {
   void flush(const std::vector<std::unique_ptr<sim::TableSession>>& sessions, std::size_t min_rows);
 
  private:
+  void flush(sim::Table& t, const std::vector<std::unique_ptr<sim::TableSession>>& sessions, std::size_t min_rows);
   const Experiment& e_;
   sim::Table req_{"requests"}, iv_{"processor_intervals"}, dec_{"decisions"};
   struct RequestColumns {
-    std::vector<std::int64_t>*id, *arrival, *start, *finish, *deadline, *met_latency, *met_accuracy;
-    std::vector<std::string>*task, *variant, *processors, *drop_reason;
+    std::vector<std::int64_t>*id, *arrival, *start, *finish, *deadline;
+    std::vector<std::int32_t>*met_latency, *met_accuracy;
+    sim::Categorical *task, *variant, *processors, *drop_reason;
     std::vector<double>* latency;
   } rc_;
   struct IntervalColumns {
-    std::vector<std::string>*processor, *phase;
-    std::vector<std::int64_t>*slot, *request, *subgraph, *start, *end;
+    sim::Categorical *processor, *phase;
+    std::vector<std::int64_t>*request, *start, *end;
+    std::vector<std::int32_t>*slot, *subgraph;
   } ic_;
   struct DecisionColumns {
-    std::vector<std::int64_t>*at, *request, *subgraph, *competing;
-    std::vector<std::string>*kind, *processor, *key_name, *reason, *note;
+    std::vector<std::int64_t>*at, *request;
+    std::vector<std::int32_t>*subgraph, *competing;
+    sim::Categorical *kind, *processor, *key_name, *reason;
+    std::vector<std::string>* note;
     std::vector<double>* key;
   } dc_;
+  std::int32_t variant_code(const policies::Plan& plan, int model);
+  std::int32_t path_code(const RequestRecord& r, int subgraphs);
+  std::vector<std::int32_t> task_code_, processor_code_, decision_processor_code_;
+  std::array<std::int32_t, 2> phase_code_{};
+  std::vector<std::vector<std::int32_t>> model_variant_code_;  // [model][zoo variant], -1 unknown
+  std::unordered_map<std::uint64_t, std::int32_t> path_code_;  // packed processors -> code
 };
 
 }  // namespace experiments

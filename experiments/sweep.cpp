@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "experiments/capacity.h"
 #include "experiments/experiment.h"
 #include "experiments/report.h"
 #include "experiments/simulation.h"
@@ -90,10 +92,46 @@ std::string base_dir_of(const std::string& file) {
 
 }  // namespace
 
+const std::vector<std::string>& capacity_metric_names() {
+  static const std::vector<std::string> names = {"capacity_rps", "capacity_scale", "probes",
+                                                 "slo_violation_rate_at_capacity", "throughput_rps_at_capacity"};
+  return names;
+}
+
+namespace {
+
+CapacitySpec read_capacity(const sim::ConfigNode& node) {
+  node.expect_keys({"target", "low", "high", "tolerance"});
+  CapacitySpec c;
+  c.target = node.get_double("target", c.target);
+  c.low = node.get_double("low", c.low);
+  c.high = node.get_double("high", c.high);
+  c.tolerance = node.get_double("tolerance", c.tolerance);
+  if (!(c.target >= 0 && c.target <= 1)) node.at("target").fail("the target violation rate must be in [0, 1]");
+  if (!(c.low > 0 && c.high > c.low && c.high < 1e12)) node.fail("need 0 < low < high < 1e12");
+  // Each bisection step halves log(high/low); a tolerance of 0 would never end.
+  if (!(c.tolerance >= 1e-9 && c.tolerance <= 1e3)) node.fail("tolerance must be in [1e-9, 1000]");
+  return c;
+}
+
+// The values of one capacity cell (capacity_metric_names(), in that order).
+sim::Json capacity_values(const CapacityResult& r) {
+  const CapacityProbe* at = nullptr;  // the probe at the capacity found
+  for (const auto& p : r.probes)
+    if (p.scale == r.scale) at = &p;
+  return {{"capacity_rps", r.capacity_rps},
+          {"capacity_scale", r.scale},
+          {"probes", r.probes.size()},
+          {"slo_violation_rate_at_capacity", at ? sim::Json(at->violation_rate) : sim::Json()},
+          {"throughput_rps_at_capacity", at ? sim::Json(at->throughput_rps) : sim::Json()}};
+}
+
+}  // namespace
+
 SweepSpec read_sweep(const std::string& file) {
   sim::Json j = sim::read_json_file(file);
   sim::ConfigNode root(j, file);
-  root.expect_keys({"description", "base", "axes", "metrics"});
+  root.expect_keys({"description", "base", "axes", "metrics", "capacity"});
   if (root.has("description")) root.at("description").as_string();
   SweepSpec s;
   s.file = file;
@@ -123,8 +161,17 @@ SweepSpec read_sweep(const std::string& file) {
   for (std::size_t i = 0; i < s.axes.size(); ++i)
     for (std::size_t k = 0; k < i; ++k)
       if (s.axes[i].name == s.axes[k].name) root.at("axes").at(i).fail(fmt::format("duplicate axis name '{}'", s.axes[i].name));
-  if (root.has("metrics"))
-    for (const auto& m : root.at("metrics").elements()) s.metrics.push_back(m.as_string());
+  if (root.has("capacity")) s.capacity = read_capacity(root.at("capacity"));
+  if (root.has("metrics")) {
+    auto metrics = root.at("metrics");
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      s.metrics.push_back(metrics.at(m).as_string());
+      const auto& names = capacity_metric_names();
+      if (s.capacity && std::find(names.begin(), names.end(), s.metrics.back()) == names.end()) {
+        metrics.at(m).fail(fmt::format("a capacity sweep's metrics are {}", fmt::join(names, ", ")));
+      }
+    }
+  }
   return s;
 }
 
@@ -173,6 +220,19 @@ SweepPlan validate_sweep(const SweepSpec& spec) {
         e = load_experiment_json(c, spec.base_config, plan.base_dir);
       } catch (const sim::ConfigError& err) {
         throw sim::ConfigError(spec.file, where, fmt::format("{}: {}", what, err.what()));
+      }
+      if (spec.capacity) {
+        // Every task's rate is scaled: each needs one (checked here, before anything is created).
+        for (std::size_t t = 0; t < e.tasks.size(); ++t) {
+          const sim::Json& arrival = c["tasks"][t]["arrival"];
+          if (!arrival.is_object() || !arrival.contains("rate_rps") || !arrival["rate_rps"].is_number()) {
+            throw sim::ConfigError(spec.file, where,
+                                   fmt::format("{}: a capacity sweep scales arrival rates, and $.tasks[{}].arrival "
+                                               "has no numeric rate_rps",
+                                               what, t));
+          }
+        }
+        continue;  // its metrics are fixed (checked in read_sweep)
       }
       sim::Json metrics = summary_metrics(e);
       for (std::size_t m = 0; m < spec.metrics.size(); ++m) {
@@ -263,15 +323,20 @@ std::vector<SweepRow> run_sweep_rank(const SweepSpec& spec, const SweepPlan& pla
     SweepRow row{index, sim::Json::object()};
     try {
       sim::Json config = config_for_run(spec, base, index);
-      Experiment e = load_experiment_json(config, spec.base_config, base_dir);
-      e.outputs.intervals = false;
-      e.outputs.trace = false;
-      Simulation simulation(e);
-      sim::Json summary = make_summary(e, simulation.run());
+      sim::Json flat = sim::Json::object();
+      if (spec.capacity) {
+        const CapacitySpec& cs = *spec.capacity;
+        flat = capacity_values(
+            find_capacity(config, spec.base_config, base_dir, cs.target, cs.low, cs.high, cs.tolerance));
+      } else {
+        Experiment e = load_experiment_json(config, spec.base_config, base_dir);
+        e.outputs.intervals = false;
+        e.outputs.trace = false;
+        Simulation simulation(e);
+        flatten(make_summary(e, simulation.run()), "", flat);
+      }
       auto coord = spec.coordinates(index);
       for (std::size_t a = 0; a < spec.axes.size(); ++a) row.values[spec.axes[a].name] = spec.axes[a].labels[coord[a]];
-      sim::Json flat = sim::Json::object();
-      flatten(summary, "", flat);
       if (spec.metrics.empty()) {
         for (auto it = flat.begin(); it != flat.end(); ++it) row.values[it.key()] = it.value();
       } else {

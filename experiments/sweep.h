@@ -8,6 +8,9 @@
 //
 // Axis values keep the order of the sweep file (named override sets included).
 //
+// With "capacity": {"target": 0.05, "low": 0.05, "high": 20, "tolerance": 0.01} (each optional),
+// a cell is a capacity search rather than one run; its metrics are capacity_metric_names().
+//
 // Durability: every finished run is appended (one JSON line, flushed) to
 // DIR/progress/rank-R.jsonl before the next one starts. Rerunning the same sweep on the same
 // DIR skips finished runs; a torn last line from a kill is cut off before the next append (see
@@ -19,6 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,11 +37,25 @@ struct SweepAxis {
   std::vector<std::vector<std::pair<std::string, sim::Json>>> overrides;  // per value: key -> value
 };
 
+// A sweep whose cells are capacity searches ("capacity": {...} in the sweep file): each cell
+// bisects for its largest rate meeting the target (capacity.h) instead of running once. The
+// searches are independent, so they run in parallel like plain runs; each search is sequential.
+struct CapacitySpec {
+  double target = 0.05;     // largest acceptable SLO violation rate
+  double low = 0.05;        // scale bracket
+  double high = 20.0;
+  double tolerance = 0.01;  // stop when high/low < 1 + tolerance
+};
+
+// The metrics of a capacity cell (what "metrics" may name in such a sweep).
+const std::vector<std::string>& capacity_metric_names();
+
 struct SweepSpec {
   std::string file;
   std::string base_config;  // absolute or relative to the sweep file
   std::vector<SweepAxis> axes;
   std::vector<std::string> metrics;  // summary paths to keep ("overall.slo_violation_rate"); empty = all scalars
+  std::optional<CapacitySpec> capacity;  // set: every cell is a capacity search
   std::size_t run_count() const;
   // Axis value index of each axis for run `index`.
   std::vector<std::size_t> coordinates(std::size_t index) const;

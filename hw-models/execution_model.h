@@ -143,8 +143,8 @@ std::unique_ptr<ExecutionModel> make_execution_model(const sim::ConfigNode& node
 // JobSpec::rng_stream): every execution model (and the live spin runner) draws the same numbers.
 std::uint64_t job_latency_stream_hash();
 
-// Expected load time of a unit's weights from storage: the profile's load_ms when measured,
-// else its bytes over the platform's load bandwidth.
+// Expected load time of a unit's weights from storage (its cold start): the profile's load_ms
+// when measured, else the platform's load_init plus its bytes over the load bandwidth.
 sim::Time unit_load_time(const Platform& platform, const Profile& profile, int model, int variant, int subgraph);
 
 }  // namespace hw

@@ -52,7 +52,7 @@ Platform read_platform(const sim::ConfigNode& node) {
     p.processors.push_back(proc);
   }
   auto mem = node.at("memory");
-  mem.expect_keys({"capacity_bytes", "load_bandwidth_bytes_per_s", "storage_read_bytes_per_s",
+  mem.expect_keys({"capacity_bytes", "load_bandwidth_bytes_per_s", "load_init_ms", "storage_read_bytes_per_s",
                    "storage_write_bytes_per_s", "provenance"});
   p.memory_capacity_bytes = mem.at("capacity_bytes").as_int();
   if (p.memory_capacity_bytes <= 0) mem.at("capacity_bytes").fail("must be positive");
@@ -60,6 +60,9 @@ Platform read_platform(const sim::ConfigNode& node) {
     mem.at("capacity_bytes").fail(fmt::format("is too large (at most {} bytes)", sim::kMaxInputBytes));
   }
   p.load_bandwidth_bytes_per_s = mem.get_double("load_bandwidth_bytes_per_s", 1e9, 1.0);
+  double init_ms = mem.get_double("load_init_ms", 0.0, 0.0);
+  if (init_ms > sim::kMaxInputMs) mem.at("load_init_ms").fail(fmt::format("is too large (at most {} ms)", sim::kMaxInputMs));
+  p.load_init = sim::from_ms(init_ms);
   p.storage_read_bytes_per_s = mem.get_double("storage_read_bytes_per_s", 0.0, 0.0);
   p.storage_write_bytes_per_s = mem.get_double("storage_write_bytes_per_s", 0.0, 0.0);
 
@@ -113,6 +116,7 @@ sim::Json to_json(const Platform& p) {
                    {"memory", {{"capacity_bytes", p.memory_capacity_bytes},
                                {"load_bandwidth_bytes_per_s", p.load_bandwidth_bytes_per_s}}},
                    {"handoff_ms", handoff}};
+  if (p.load_init > sim::Time::zero()) out["memory"]["load_init_ms"] = p.load_init.to_ms();
   if (p.storage_read_bytes_per_s > 0) out["memory"]["storage_read_bytes_per_s"] = p.storage_read_bytes_per_s;
   if (p.storage_write_bytes_per_s > 0) out["memory"]["storage_write_bytes_per_s"] = p.storage_write_bytes_per_s;
   if (!p.dispatch.empty()) {

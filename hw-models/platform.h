@@ -25,8 +25,12 @@ struct Platform {
   std::string name;
   std::vector<Processor> processors;
   std::int64_t memory_capacity_bytes = 0;
-  // Used when a profile entry has no load time: load_ns = bytes / bandwidth.
+  // Cold start of a unit whose profile entry has no measured load time (UnitMemory::load_ms):
+  // load = load_init + weights bytes / load_bandwidth_bytes_per_s, paid when a unit is loaded on
+  // demand (a preloaded unit is resident before the first request). load_init is the runtime's
+  // per-load compile/initialisation (0 unless the platform file gives one with its source).
   double load_bandwidth_bytes_per_s = 1e9;
+  sim::Time load_init = sim::Time::zero();
   // The swap device (storage behind virtual memory), for execution models that page when their
   // memory demand exceeds a limit (execution_models/layerwise.h); 0: not given.
   double storage_read_bytes_per_s = 0;
@@ -53,7 +57,7 @@ struct Platform {
 };
 
 // Reads {"name", "processors": [{"name","kind","slots"}], "memory": {"capacity_bytes",
-// "load_bandwidth_bytes_per_s", "storage_read_bytes_per_s", "storage_write_bytes_per_s",
+// "load_bandwidth_bytes_per_s", "load_init_ms" (default 0), "storage_read_bytes_per_s", "storage_write_bytes_per_s",
 // "provenance" (free text or object, for humans)}, "handoff_ms": {"default": x, "cpu->gpu": y, "cpu->cpu": z, ...},
 // "dispatch_ms": {"default": x, "cpu": y}, "cache_model": {"name": "none" | ...}}. "default" of
 // handoff_ms applies between different processors; the diagonal is zero unless named.

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/config.h"
+#include "sim/instance_id.h"
 
 namespace hw {
 
@@ -148,6 +149,9 @@ struct Profile {
   std::string license;   // where the sources' license notices are, e.g. "see NOTICE next to this file"
   std::vector<ModelProfile> models;
   std::vector<BoundaryCost> boundary_costs;
+  // Identifies this object for caches of derived data (the planners' candidate sets); not part
+  // of the content (operator== ignores it; a copy gets its own).
+  sim::InstanceId instance;
 
   int find_model(const std::string& name) const;
   int find_processor(const std::string& name) const;

@@ -190,7 +190,9 @@ std::vector<Candidate> build_candidates(const SystemView& view, int task, const 
 const std::vector<Candidate>& task_candidates(const SystemView& view, int task, const CandidateOptions& options) {
   static std::mutex mutex;
   static std::map<std::string, std::unique_ptr<std::vector<Candidate>>> cache;
-  std::string key = fmt::format("{}|{}|{}|{}|{}", static_cast<const void*>(&view.profile()), view.platform().name,
+  // The profile by its instance id, not its address: a profile freed and another built at the
+  // same address must not find the first one's candidates.
+  std::string key = fmt::format("{}|{}|{}|{}|{}", view.profile().instance.value(), view.platform().name,
                                 view.platform().memory_capacity_bytes, view.task_model(task), options.key());
   key += "|" + view.latency_model().expected_key();
   for (const auto& p : view.platform().processors) key += "|" + p.name;

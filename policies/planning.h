@@ -42,8 +42,9 @@ struct CandidateOptions {
 };
 
 // Candidates of `task`, Pareto-filtered per placement over (accuracy up, latency down, memory
-// down). Cached per process by (profile, platform, model, options), since sweeps rebuild the same
-// sets thousands of times; thread-safe. Throws ConfigError for an order naming unknown processors
+// down). Cached per process by (profile instance, platform, model, options), since sweeps rebuild
+// the same sets thousands of times; thread-safe. The profile is identified by its
+// sim::InstanceId (never by address): it must not change after its candidates were asked for. Throws ConfigError for an order naming unknown processors
 // or of the wrong length, and when no candidate exists.
 const std::vector<Candidate>& task_candidates(const SystemView& view, int task, const CandidateOptions& options);
 

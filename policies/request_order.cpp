@@ -60,6 +60,14 @@ void RequestOrderScheduler::assign(const SystemView& view, const std::vector<boo
   }
 }
 
+void PredictedWorkOrder::rank(const SystemView& view, const std::vector<std::size_t>& candidates,
+                              std::vector<double>& key) {
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    const ReadyJob& j = view.ready_jobs()[candidates[k]];
+    key[k] = view.best_remaining(j.model, j.variant, from_start_ ? 0 : j.subgraph).to_ms();
+  }
+}
+
 std::vector<sim::ParamSpec> request_order_params(std::vector<sim::ParamSpec> own) {
   own.push_back(sim::param_bool("preemptive", true,
                                 "a request with a lower key overtakes one under way at its next job boundary"));

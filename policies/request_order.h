@@ -45,6 +45,21 @@ class RequestOrderScheduler : public Scheduler {
   std::vector<double> key_;
 };
 
+// Orders requests by predicted work on the fastest processors (the run's latency model, queues
+// ignored): from the request's first job (`from_start`, sjf: the key is fixed at arrival) or
+// from its ready job to the end (srpt: what remains).
+class PredictedWorkOrder final : public RequestOrderScheduler {
+ public:
+  PredictedWorkOrder(bool preemptive, bool from_start) : RequestOrderScheduler(preemptive), from_start_(from_start) {}
+
+ protected:
+  void rank(const SystemView& view, const std::vector<std::size_t>& candidates, std::vector<double>& key) override;
+  const char* key_name() const override { return from_start_ ? "predicted_total_ms" : "predicted_remaining_ms"; }
+
+ private:
+  bool from_start_;
+};
+
 // Parameters of every request-ordered scheduler (with the common ones).
 std::vector<sim::ParamSpec> request_order_params(std::vector<sim::ParamSpec> own = {});
 

@@ -73,6 +73,9 @@ class Scheduler {
     (void)view;
     (void)job;
   }
+  // True when observe() does something: the request flow builds an observation (a latency
+  // lookup per job) only for such policies, so the others keep it off the per-job path.
+  virtual bool wants_observations() const { return false; }
 
   void set_early_drop(bool on) { early_drop_ = on; }
 

@@ -5,25 +5,25 @@ the next started; queueing shows in both).
 
 Usage: /usr/bin/python3 scripts/live_breakdown.py VALIDATE_DIR
 """
+import os
 import sys
 
 import h5py
 import numpy as np
 
-
-def s(x):
-    return x.decode() if isinstance(x, bytes) else str(x)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from results import column  # noqa: E402
 
 
 def load(path):
     f = h5py.File(path, "r")
     r, g = f["requests"], f["processor_intervals"]
-    tasks = [s(x) for x in r["task"][()]]
+    tasks = list(column(r, "task"))
     out = {}
     for run_req, t in enumerate(tasks):
         out.setdefault(t, [])
     req = g["request"][()]
-    phase = [s(x) for x in g["phase"][()]]
+    phase = list(column(g, "phase"))
     start, end, sg = g["start_ns"][()], g["end_ns"][()], g["subgraph"][()]
     per = {}
     for i in range(len(req)):

@@ -17,6 +17,7 @@ Usage:
 """
 import argparse
 import os
+import sys
 
 import h5py
 import matplotlib
@@ -24,6 +25,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from results import column  # noqa: E402
 
 LIMITS = ["256M", "512M", "1G", "2G", "4G"]
 MODES = ["masa", "bulk", "linear", "deepeye", "deepeye_frugal"]
@@ -66,10 +70,11 @@ def plot_timeline(dirs, out):
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, run in zip(axes, dirs):
         with h5py.File(os.path.join(run, "results.h5")) as f:
-            iv = {k: f["processor_intervals"][k][()] for k in f["processor_intervals"].keys()}
-            task = [t.decode() if isinstance(t, bytes) else str(t) for t in f["requests"]["task"][()]]
+            g = f["processor_intervals"]
+            iv = {k: column(g, k) for k in g.attrs["columns"].split(",")}
+            task = list(column(f["requests"], "task"))
         names = sorted(set(task))
-        execute = [p in (1, b"execute", "execute") for p in iv["phase"]]
+        execute = [p == "execute" for p in iv["phase"]]
         for i in range(len(iv["start_ns"])):
             start, end = iv["start_ns"][i] / 1e9, iv["end_ns"][i] / 1e9
             colour = colours[names.index(task[iv["request"][i]]) % len(colours)]

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,11 @@ struct CsvRecord {
 
 std::vector<CsvRecord> parse_csv_text(const std::string& text, const std::string& origin);
 std::vector<CsvRecord> read_csv_file(const std::string& file);
+
+// Streams the file's records to `on_record` as they are parsed (memory bounded by one record,
+// whatever the file's size); `on_record` returns false to stop early. A UTF-8 byte-order mark
+// at the start is skipped. Same checks and errors as read_csv_file; an exception thrown by
+// `on_record` propagates.
+void for_each_csv_record(const std::string& file, const std::function<bool(const CsvRecord&)>& on_record);
 
 }  // namespace sim

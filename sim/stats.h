@@ -47,7 +47,7 @@ class SampleStats {
  public:
   void add(double x) {
     samples_.push_back(x);
-    sorted_ = false;
+    selected_ = false;
   }
   std::size_t count() const { return samples_.size(); }
   double mean() const;
@@ -57,8 +57,11 @@ class SampleStats {
   double quantile(double q) const;
 
  private:
-  mutable std::vector<double> samples_;
-  mutable bool sorted_ = true;
+  // Samples in the order added (mean() sums them in that order). Quantiles select order
+  // statistics (std::nth_element, linear time) in a working copy instead of sorting.
+  std::vector<double> samples_;
+  mutable std::vector<double> work_;
+  mutable bool selected_ = false;  // work_ holds samples_ (in some order)
 };
 
 }  // namespace sim

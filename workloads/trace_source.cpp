@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -14,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "sim/config.h"
+#include "sim/csv_reader.h"
 
 namespace workloads {
 namespace {
@@ -26,69 +26,21 @@ std::string_view trim(std::string_view s) {
 
 std::string row_name(std::int64_t row) { return fmt::format("row {}", row); }
 
-// Splits one CSV line at commas into trimmed fields (views into `line`).
-void split_fields(const std::string& file, std::int64_t row, std::string_view line,
-                  std::vector<std::string_view>& out) {
-  out.clear();
-  if (line.find('"') != std::string_view::npos) {
-    throw sim::ConfigError(file, row_name(row), "quoted fields are not supported");
-  }
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = line.find(',', start);
-    out.push_back(trim(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start)));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
+// Index of the header column named `name`, or -1.
+int column_of(const sim::CsvRecord& header, std::string_view name) {
+  for (std::size_t i = 0; i < header.fields.size(); ++i)
+    if (header.fields[i] == name) return static_cast<int>(i);
+  return -1;
 }
 
-// Line-by-line reader that counts rows and skips a BOM and blank lines.
-class CsvReader {
- public:
-  explicit CsvReader(const std::string& file) : file_(file), in_(file) {
-    if (!in_) throw sim::ConfigError(file, "", "cannot open trace file");
-  }
-  // Reads the next non-blank line's fields; false at the end of the file.
-  bool next(std::vector<std::string_view>& fields) {
-    while (std::getline(in_, line_)) {
-      ++row_;
-      std::string_view view(line_);
-      if (row_ == 1 && view.starts_with("\xEF\xBB\xBF")) view.remove_prefix(3);
-      if (trim(view).empty()) continue;
-      split_fields(file_, row_, view, fields);
-      return true;
-    }
-    if (in_.bad()) throw sim::ConfigError(file_, row_name(row_ + 1), "read error");
-    return false;
-  }
-  std::int64_t row() const { return row_; }
-  [[noreturn]] void fail(const std::string& message) const {
-    throw sim::ConfigError(file_, row_name(row_), message);
-  }
-  // Index of the header column named `name`, or -1.
-  static int column(const std::vector<std::string_view>& header, std::string_view name) {
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == name) return static_cast<int>(i);
-    }
-    return -1;
-  }
-  void require_columns(const std::vector<std::string_view>& fields, int max_index) const {
-    if (static_cast<int>(fields.size()) <= max_index) {
-      fail(fmt::format("too few columns ({}, need at least {})", fields.size(), max_index + 1));
-    }
-  }
+[[noreturn]] void fail_at(const std::string& file, const sim::CsvRecord& r, const std::string& message) {
+  throw sim::ConfigError(file, row_name(static_cast<std::int64_t>(r.number)), message);
+}
 
- private:
-  std::string file_;
-  std::ifstream in_;
-  std::string line_;
-  std::int64_t row_ = 0;
-};
-
-std::vector<std::string_view> read_header(const std::string& file, CsvReader& reader) {
-  std::vector<std::string_view> header;
-  if (!reader.next(header)) throw sim::ConfigError(file, row_name(1), "empty trace file (expected a header)");
-  return header;
+void require_columns(const std::string& file, const sim::CsvRecord& r, int max_index) {
+  if (static_cast<int>(r.fields.size()) <= max_index) {
+    fail_at(file, r, fmt::format("too few columns ({}, need at least {})", r.fields.size(), max_index + 1));
+  }
 }
 
 // The cache: (kind, path, selector, size, mtime) -> parsed trace.
@@ -116,68 +68,75 @@ std::shared_ptr<const Value> cached(const CacheKey& key, Parse parse) {
   return cache.emplace(key, std::move(value)).first->second;
 }
 
-void check_not_decreasing(const CsvReader& reader, const std::vector<sim::Time>& times, sim::Time t) {
-  if (!times.empty() && t < times.back()) {
-    reader.fail(fmt::format("arrival times must not decrease ({} ns after {} ns)", t.ns, times.back().ns));
-  }
-}
-
 std::vector<sim::Time> parse_arrival_ms(const std::string& file, const std::string& task) {
   return read_trace_file(file, task);  // libcsv, one reader for the format (workloads/trace.h)
 }
 
+// The formats below stream the file through libcsv (sim/csv_reader.h); rows are CSV records.
 std::vector<sim::Time> parse_timestamps(const std::string& file, const std::string& column) {
-  CsvReader reader(file);
-  const auto header = read_header(file, reader);
-  const int col = CsvReader::column(header, column);
-  if (col < 0) reader.fail(fmt::format("header has no '{}' column", column));
   std::vector<sim::Time> times;
-  std::vector<std::string_view> cells;
+  int col = -1;
   std::int64_t first_ns = 0;
-  while (reader.next(cells)) {
-    reader.require_columns(cells, col);
-    const auto ns = parse_timestamp_ns(cells[col]);
+  sim::for_each_csv_record(file, [&](const sim::CsvRecord& r) {
+    if (col < 0) {  // the header
+      col = column_of(r, column);
+      if (col < 0) fail_at(file, r, fmt::format("header has no '{}' column", column));
+      return true;
+    }
+    require_columns(file, r, col);
+    const std::string& text = r.fields[static_cast<std::size_t>(col)];
+    const auto ns = parse_timestamp_ns(text);
     if (!ns) {
-      reader.fail(fmt::format("column {}: '{}' is not a time 'YYYY-MM-DD HH:MM:SS[.fraction]'", column,
-                              cells[col]));
+      fail_at(file, r, fmt::format("column {}: '{}' is not a time 'YYYY-MM-DD HH:MM:SS[.fraction]'", column,
+                                   text.substr(0, 40)));
     }
     if (times.empty()) first_ns = *ns;
     const sim::Time t{*ns - first_ns};
-    check_not_decreasing(reader, times, t);
+    if (!times.empty() && t < times.back()) {
+      fail_at(file, r, fmt::format("arrival times must not decrease ({} ns after {} ns)", t.ns, times.back().ns));
+    }
     times.push_back(t);
-  }
+    return true;
+  });
+  if (col < 0) throw sim::ConfigError(file, row_name(1), "empty trace file (expected a header)");
   return times;
 }
 
 std::vector<std::uint64_t> parse_minute_counts(const std::string& file, std::int64_t row) {
-  CsvReader reader(file);
-  const auto header = read_header(file, reader);
-  const int first = CsvReader::column(header, "1");
-  if (first < 0) reader.fail("header has no minute columns (named 1, 2, ...)");
-  int minutes = 0;
-  while (first + minutes < static_cast<int>(header.size()) &&
-         header[first + minutes] == std::to_string(minutes + 1)) {
-    ++minutes;
-  }
-  std::vector<std::string_view> cells;
-  for (std::int64_t r = 0;; ++r) {
-    if (!reader.next(cells)) {
-      throw sim::ConfigError(file, "", fmt::format("has {} function rows; row {} (0-based) asked for", r, row));
+  int first = -1, minutes = 0;
+  std::int64_t rows_seen = 0;
+  std::vector<std::uint64_t> counts;
+  bool found = false;
+  sim::for_each_csv_record(file, [&](const sim::CsvRecord& r) {
+    if (first < 0) {  // the header: minute columns are named 1, 2, ... in order
+      first = column_of(r, "1");
+      if (first < 0) fail_at(file, r, "header has no minute columns (named 1, 2, ...)");
+      while (first + minutes < static_cast<int>(r.fields.size()) &&
+             r.fields[static_cast<std::size_t>(first + minutes)] == std::to_string(minutes + 1)) {
+        ++minutes;
+      }
+      return true;
     }
-    if (r < row) continue;
-    reader.require_columns(cells, first + minutes - 1);
-    std::vector<std::uint64_t> counts(minutes);
+    if (rows_seen++ < row) return true;
+    require_columns(file, r, first + minutes - 1);
+    counts.resize(static_cast<std::size_t>(minutes));
     for (int m = 0; m < minutes; ++m) {
-      const std::string_view text = cells[first + m];
+      const std::string& text = r.fields[static_cast<std::size_t>(first + m)];
       std::uint64_t value = 0;
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-        reader.fail(fmt::format("column {}: '{}' is not a non-negative whole count", m + 1, text));
+        fail_at(file, r, fmt::format("column {}: '{}' is not a non-negative whole count", m + 1, text.substr(0, 40)));
       }
-      counts[m] = value;
+      counts[static_cast<std::size_t>(m)] = value;
     }
-    return counts;
+    found = true;
+    return false;  // the one row asked for: stop reading
+  });
+  if (first < 0) throw sim::ConfigError(file, row_name(1), "empty trace file (expected a header)");
+  if (!found) {
+    throw sim::ConfigError(file, "", fmt::format("has {} function rows; row {} (0-based) asked for", rows_seen, row));
   }
+  return counts;
 }
 
 // Parses exactly `digits` decimal digits at s[pos]; -1 if any is not a digit.

@@ -1,4 +1,5 @@
 #include "hw-models/import/profile_import.h"
+#include "hw-models/import/zoo_targets.h"
 
 #include <algorithm>
 #include <cmath>
@@ -173,7 +174,7 @@ std::vector<Layer> build_encoder(const EncoderSpec& sp, const Provenance& proven
   return out;
 }
 
-namespace {
+namespace detail {
 
 // --- shared pieces of the converters ---------------------------------------------------------
 
@@ -182,26 +183,11 @@ const char* kAihubCommit = "e39baf3b";
 const char* kAihubNewCommit = "52c080d2";
 const char* kRknnCommit = "bad6c733";
 
-Provenance prov(std::string kind, std::string source, std::string commit, std::string path, std::string method = "") {
+Provenance prov(std::string kind, std::string source, std::string commit, std::string path, std::string method) {
   return Provenance{std::move(kind), std::move(source), std::move(method), std::move(commit), std::move(path)};
 }
 
 std::string num(double v) { return fmt::format("{:.4g}", v); }
-
-// A whole-model latency for one (processor, precision).
-struct Base {
-  double mean_ms = 0, min_ms = 0, max_ms = 0;
-  std::int64_t count = 0;
-  Provenance provenance;
-  std::int64_t peak_memory_bytes = -1;
-  Provenance memory_provenance;
-};
-
-struct ProcSpec {
-  std::string name, kind;
-  double peak_macs_per_s;  // sanity filter bound (estimated from the chip's specification)
-  bool sparse_kernels;     // the runtime speeds up unstructured sparsity
-};
 
 struct VariantDef {
   const char* name;
@@ -234,16 +220,6 @@ std::vector<Layer> pruned_layers(const std::vector<Layer>& layers, const Variant
   }
   return out;
 }
-
-// Accuracy of a task's zoo, in [0, 1].
-struct AccuracyModel {
-  double dense = 0;
-  Provenance dense_provenance;
-  double int8_delta = 0;  // fraction, added for int8 variants
-  std::string int8_method;
-  std::vector<std::pair<double, double>> unstructured;  // (sparsity, delta) points, sorted
-  std::string unstructured_method;
-};
 
 double interpolate(const std::vector<std::pair<double, double>>& pts, double x) {
   double px = 0, py = 0;
@@ -337,22 +313,6 @@ struct CsvAccuracy {
     if (d.empty()) throw sim::ConfigError(file, "", "no int8 rows for the requested models");
     return {median(d), fmt::format("median over accuracy-published.csv rows {}", fmt::join(used, ", "))};
   }
-};
-
-// One target model of the four default tasks: its layers, whole-model bases and accuracy.
-struct Target {
-  std::string name;
-  std::vector<Layer> layers;
-  std::string notes;
-  std::map<std::pair<std::string, std::string>, Base> base;  // (processor, precision)
-  AccuracyModel accuracy;
-};
-
-// A measured reference model: layers and the measured whole-model row.
-struct Reference {
-  const std::vector<Layer>* layers = nullptr;
-  Base row;
-  std::string model;  // as named by its source
 };
 
 // The target's whole-model latency from a reference measured on the same processor:
@@ -474,11 +434,6 @@ ModelProfile build_model(const Target& t, const std::vector<ProcSpec>& procs, co
 
 // --- the Snapdragon 8 Gen 2 / RK3588 triads ------------------------------------------------
 
-struct NcnnModels {
-  std::map<std::string, std::vector<Layer>> layers;  // by benchmark name
-  std::map<std::string, double> macs;
-};
-
 NcnnModels read_ncnn_params(const std::string& data_dir) {
   NcnnModels out;
   fs::path dir = fs::path(data_dir) / "public/ncnn/params";
@@ -506,6 +461,108 @@ NcnnModels read_ncnn_params(const std::string& data_dir) {
   }
   return out;
 }
+
+std::vector<Target> default_targets(const std::string& data_dir, const NcnnModels& ncnn,
+                                    std::map<std::string, std::vector<Layer>>& lists, Report& report) {
+  Provenance enc_prov = prov("derived", "architecture hyperparameters", kNcnnCommit, "benchmark/vision_transformer.param",
+                             "layer costs from the architecture's hyperparameters in the block structure of ncnn's "
+                             "vision_transformer.param");
+  auto enc = [&](EncoderSpec s) { return build_encoder(s, enc_prov); };
+  if (!ncnn.layers.count("resnet50")) throw sim::ConfigError((fs::path(data_dir) / "public/ncnn/params/resnet50.param").string(), "", "ncnn resnet50.param with shape hints is needed");
+  lists["resnet101"] = expand_resnet50_to_101(ncnn.layers.at("resnet50"));
+  lists["resnet50"] = ncnn.layers.at("resnet50");
+  lists["vit_small"] = enc({"patch", 197, 384, 1536, 12, 1000, 16, 224, 0, 0});
+  lists["bert_base"] = enc({"text", 128, 768, 3072, 12, 2, 0, 0, 30522, 0});
+  lists["wav2vec2"] = enc({"audio", 0, 768, 3072, 12, 32, 0, 0, 0, 20.0});
+  lists["vision_transformer"] = enc({"patch", 145, 768, 3072, 12, 1000, 32, 384, 0, 0});
+  lists["vit"] = enc({"patch", 197, 768, 3072, 12, 1000, 16, 224, 0, 0});
+  lists["nomic_embed_text"] = enc({"text", 128, 768, 3072, 12, 0, 0, 0, 30528, 0});
+  lists["huggingface_wavlm_base_plus"] = lists["wav2vec2"];
+  lists["clip_images"] = enc({"patch", 50, 768, 3072, 12, 512, 32, 224, 0, 0});
+  lists["clip_text"] = enc({"text", 20, 512, 2048, 12, 512, 0, 0, 49408, 0});
+  lists["wav2vec2_base_960h_20s"] = lists["wav2vec2"];
+  lists["resnet50-v2-7"] = lists["resnet50"];
+
+  // Accuracy.
+  CsvAccuracy csv{sources::read_accuracy_csv((fs::path(data_dir) / "accuracy-published.csv").string()),
+                  (fs::path(data_dir) / "accuracy-published.csv").string()};
+  const std::set<std::string> cnn = {"resnet50", "mobilenet_v2", "mobilenet_v1", "inception_v3", "efficientnet_b0"};
+  auto [cnn_curve, cnn_curve_m] = csv.unstructured(cnn);
+  auto [bert_curve, bert_curve_m] = csv.unstructured({"bert_base"});
+  auto [cnn_int8, cnn_int8_m] = csv.int8_delta({"resnet50", "resnet101", "mobilenet_v2", "mobilenet_v1", "inception_v3",
+                                                 "efficientnet_b0", "efficientnet_lite0", "googlenet"});
+  auto [bert_int8, bert_int8_m] = csv.int8_delta({"bert_base"});
+  auto csv_prov = [&](const sources::AccuracyRow* r) {
+    return prov("measured", fmt::format("accuracy-published.csv: {}", r->source), "", fmt::format("accuracy-published.csv:{}", r->line));
+  };
+  // ViT: ai-hub-models numerics (ViT-B/16 on device), float top-1 and the w8a8 delta.
+  std::string vit_num = (fs::path(data_dir) / "public/ai-hub-models/v0.46.1/vit/numerics.yaml").string();
+  sim::Json vn = sources::read_yaml(vit_num);
+  const sim::Json& m0 = vn["metrics"][0];
+  double vit_float = sources::yaml_number(m0["partial_torch_metric"], vit_num, "$.metrics[0].partial_torch_metric");
+  std::vector<double> vit_deltas;
+  std::vector<std::string> vit_devices;
+  for (auto& [device, d] : m0["device_metric"].items()) {
+    if (!d.contains("float") || !d.contains("w8a8") || !d["float"].contains("tflite") || !d["w8a8"].contains("tflite")) continue;
+    std::string p = fmt::format("$.metrics[0].device_metric.{}", device);
+    vit_deltas.push_back((sources::yaml_number(d["w8a8"]["tflite"]["partial_metric"], vit_num, p) -
+                          sources::yaml_number(d["float"]["tflite"]["partial_metric"], vit_num, p)) / 100.0);
+    vit_devices.push_back(device);
+  }
+  if (vit_deltas.empty()) throw sim::ConfigError(vit_num, "$.metrics[0].device_metric", "no device with float and w8a8 tflite rows");
+
+  std::vector<Target> targets(4);
+  targets[0].name = "resnet101";
+  targets[0].accuracy = {csv.find("resnet101", "imagenet", "dense")->value / 100, csv_prov(csv.find("resnet101", "imagenet", "dense")),
+                         cnn_int8, cnn_int8_m, cnn_curve, cnn_curve_m};
+  targets[1].name = "bert_base";
+  targets[1].accuracy = {csv.find("bert_base", "mnli_m", "dense")->value / 100, csv_prov(csv.find("bert_base", "mnli_m", "dense")),
+                         bert_int8, bert_int8_m, bert_curve, bert_curve_m};
+  targets[2].name = "vit_small";
+  targets[2].accuracy = {vit_float / 100,
+                         prov("measured", "ai-hub-models vit numerics (ViT-B/16, partial ImageNet, torch)", kAihubNewCommit,
+                              "v0.46.1/vit/numerics.yaml:$.metrics[0].partial_torch_metric"),
+                         median(vit_deltas),
+                         fmt::format("median w8a8 - float (tflite) of ai-hub-models vit numerics on {}", fmt::join(vit_devices, ", ")),
+                         bert_curve, "the BERT-base curve (no ViT pruning row): " + bert_curve_m};
+  targets[3].name = "wav2vec2";
+  targets[3].accuracy = {0.94, prov("estimated", "assumption", "", "",
+                                    "no source in the data gives wav2vec2 accuracy (ai-hub WavLM numerics report WER 100); "
+                                    "0.94 = 1 - WER 6 % assumed"),
+                         bert_int8, "the BERT-base int8 delta: " + bert_int8_m, bert_curve, "the BERT-base curve: " + bert_curve_m};
+  report.substitutions.push_back("bert_base accuracy: MNLI-m accuracy stands in for the sentiment task (the CSV has no SST-2 row)");
+  report.substitutions.push_back("vit_small accuracy: ai-hub-models ViT-B/16 top-1 stands in for ViT-S/16; pruning deltas from BERT-base (oBERT)");
+  report.substitutions.push_back("wav2vec2 accuracy: estimated 0.94 (no source); int8 and pruning deltas from BERT-base");
+  return targets;
+}
+
+void add_models_and_boundaries(Profile& p, std::vector<Target>& targets, const std::vector<ProcSpec>& procs,
+                               const std::vector<Roofline>& roofs, const std::string& handoff_method) {
+  for (const auto& pr : procs) {
+    p.processors.push_back(pr.name);
+    p.processor_kinds.push_back(pr.kind);
+  }
+  std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) { return a.name < b.name; });
+  for (const auto& t : targets) p.models.push_back(build_model(t, procs, roofs, 0));
+  // Boundary costs: no source measures them; estimates with the reason stated.
+  Provenance reorder = prov("estimated", "docs/ARCHITECTURE.md", "", "",
+                            "a oneDNN reorder at a stitching boundary costs 0.1-0.2 ms on an AVX2 CPU; taken as 0.15 ms");
+  for (const auto& pr : procs)
+    for (const char* a : {"fp32", "fp16", "int8"})
+      for (const char* b : {"fp32", "fp16", "int8"})
+        if (std::string(a) != b) p.boundary_costs.push_back({"precision", a, b, pr.name, 0.15, 0.0, reorder});
+  Provenance handoff = prov("estimated", "assumption", "", "", handoff_method);
+  for (const auto& a : procs)
+    for (const auto& b : procs)
+      if (a.name != b.name)
+        p.boundary_costs.push_back({"handoff", a.name, b.name, "", (a.name == "npu" || b.name == "npu") ? 0.3 : 0.2, 0.05, handoff});
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
 
 Base base_from_bench(const sources::BenchRow& r, const std::string& what) {
   Base b;
@@ -627,76 +684,8 @@ Profile import_triad(const std::string& data_dir, const TriadSpec& spec, Report&
   double cpu_int8_ratio = cpu_int8.empty() ? -1 : median(cpu_int8);
 
   // Layer lists: targets and the references they are measured through.
-  Provenance enc_prov = prov("derived", "architecture hyperparameters", kNcnnCommit, "benchmark/vision_transformer.param",
-                             "layer costs from the architecture's hyperparameters in the block structure of ncnn's "
-                             "vision_transformer.param");
-  auto enc = [&](EncoderSpec s) { return build_encoder(s, enc_prov); };
   std::map<std::string, std::vector<Layer>> lists;
-  if (!ncnn.layers.count("resnet50")) throw sim::ConfigError(bench_file, "", "ncnn resnet50.param with shape hints is needed");
-  lists["resnet101"] = expand_resnet50_to_101(ncnn.layers.at("resnet50"));
-  lists["resnet50"] = ncnn.layers.at("resnet50");
-  lists["vit_small"] = enc({"patch", 197, 384, 1536, 12, 1000, 16, 224, 0, 0});
-  lists["bert_base"] = enc({"text", 128, 768, 3072, 12, 2, 0, 0, 30522, 0});
-  lists["wav2vec2"] = enc({"audio", 0, 768, 3072, 12, 32, 0, 0, 0, 20.0});
-  lists["vision_transformer"] = enc({"patch", 145, 768, 3072, 12, 1000, 32, 384, 0, 0});
-  lists["vit"] = enc({"patch", 197, 768, 3072, 12, 1000, 16, 224, 0, 0});
-  lists["nomic_embed_text"] = enc({"text", 128, 768, 3072, 12, 0, 0, 0, 30528, 0});
-  lists["huggingface_wavlm_base_plus"] = lists["wav2vec2"];
-  lists["clip_images"] = enc({"patch", 50, 768, 3072, 12, 512, 32, 224, 0, 0});
-  lists["clip_text"] = enc({"text", 20, 512, 2048, 12, 512, 0, 0, 49408, 0});
-  lists["wav2vec2_base_960h_20s"] = lists["wav2vec2"];
-  lists["resnet50-v2-7"] = lists["resnet50"];
-
-  // Accuracy.
-  CsvAccuracy csv{sources::read_accuracy_csv((fs::path(data_dir) / "accuracy-published.csv").string()),
-                  (fs::path(data_dir) / "accuracy-published.csv").string()};
-  const std::set<std::string> cnn = {"resnet50", "mobilenet_v2", "mobilenet_v1", "inception_v3", "efficientnet_b0"};
-  auto [cnn_curve, cnn_curve_m] = csv.unstructured(cnn);
-  auto [bert_curve, bert_curve_m] = csv.unstructured({"bert_base"});
-  auto [cnn_int8, cnn_int8_m] = csv.int8_delta({"resnet50", "resnet101", "mobilenet_v2", "mobilenet_v1", "inception_v3",
-                                                 "efficientnet_b0", "efficientnet_lite0", "googlenet"});
-  auto [bert_int8, bert_int8_m] = csv.int8_delta({"bert_base"});
-  auto csv_prov = [&](const sources::AccuracyRow* r) {
-    return prov("measured", fmt::format("accuracy-published.csv: {}", r->source), "", fmt::format("accuracy-published.csv:{}", r->line));
-  };
-  // ViT: ai-hub-models numerics (ViT-B/16 on device), float top-1 and the w8a8 delta.
-  std::string vit_num = (fs::path(data_dir) / "public/ai-hub-models/v0.46.1/vit/numerics.yaml").string();
-  sim::Json vn = sources::read_yaml(vit_num);
-  const sim::Json& m0 = vn["metrics"][0];
-  double vit_float = sources::yaml_number(m0["partial_torch_metric"], vit_num, "$.metrics[0].partial_torch_metric");
-  std::vector<double> vit_deltas;
-  std::vector<std::string> vit_devices;
-  for (auto& [device, d] : m0["device_metric"].items()) {
-    if (!d.contains("float") || !d.contains("w8a8") || !d["float"].contains("tflite") || !d["w8a8"].contains("tflite")) continue;
-    std::string p = fmt::format("$.metrics[0].device_metric.{}", device);
-    vit_deltas.push_back((sources::yaml_number(d["w8a8"]["tflite"]["partial_metric"], vit_num, p) -
-                          sources::yaml_number(d["float"]["tflite"]["partial_metric"], vit_num, p)) / 100.0);
-    vit_devices.push_back(device);
-  }
-  if (vit_deltas.empty()) throw sim::ConfigError(vit_num, "$.metrics[0].device_metric", "no device with float and w8a8 tflite rows");
-
-  std::vector<Target> targets(4);
-  targets[0].name = "resnet101";
-  targets[0].accuracy = {csv.find("resnet101", "imagenet", "dense")->value / 100, csv_prov(csv.find("resnet101", "imagenet", "dense")),
-                         cnn_int8, cnn_int8_m, cnn_curve, cnn_curve_m};
-  targets[1].name = "bert_base";
-  targets[1].accuracy = {csv.find("bert_base", "mnli_m", "dense")->value / 100, csv_prov(csv.find("bert_base", "mnli_m", "dense")),
-                         bert_int8, bert_int8_m, bert_curve, bert_curve_m};
-  targets[2].name = "vit_small";
-  targets[2].accuracy = {vit_float / 100,
-                         prov("measured", "ai-hub-models vit numerics (ViT-B/16, partial ImageNet, torch)", kAihubNewCommit,
-                              "v0.46.1/vit/numerics.yaml:$.metrics[0].partial_torch_metric"),
-                         median(vit_deltas),
-                         fmt::format("median w8a8 - float (tflite) of ai-hub-models vit numerics on {}", fmt::join(vit_devices, ", ")),
-                         bert_curve, "the BERT-base curve (no ViT pruning row): " + bert_curve_m};
-  targets[3].name = "wav2vec2";
-  targets[3].accuracy = {0.94, prov("estimated", "assumption", "", "",
-                                    "no source in the data gives wav2vec2 accuracy (ai-hub WavLM numerics report WER 100); "
-                                    "0.94 = 1 - WER 6 % assumed"),
-                         bert_int8, "the BERT-base int8 delta: " + bert_int8_m, bert_curve, "the BERT-base curve: " + bert_curve_m};
-  report.substitutions.push_back("bert_base accuracy: MNLI-m accuracy stands in for the sentiment task (the CSV has no SST-2 row)");
-  report.substitutions.push_back("vit_small accuracy: ai-hub-models ViT-B/16 top-1 stands in for ViT-S/16; pruning deltas from BERT-base (oBERT)");
-  report.substitutions.push_back("wav2vec2 accuracy: estimated 0.94 (no source); int8 and pruning deltas from BERT-base");
+  std::vector<Target> targets = default_targets(data_dir, ncnn, lists, report);
 
   // NPU rows.
   auto npu_rows = spec.npu_rows(data_dir, report);
@@ -783,26 +772,9 @@ Profile import_triad(const std::string& data_dir, const TriadSpec& spec, Report&
                               spec.platform);
   p.platform = spec.platform;
   p.license = "derived from BSD-3-Clause and Apache-2.0 sources; notices in hw-models/profiles/NOTICE";
-  for (const auto& pr : procs) {
-    p.processors.push_back(pr.name);
-    p.processor_kinds.push_back(pr.kind);
-  }
-  std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) { return a.name < b.name; });
-  for (const auto& t : targets) p.models.push_back(build_model(t, procs, roofs, 0));
-  // Boundary costs: no source measures them; estimates with the reason stated.
-  Provenance reorder = prov("estimated", "docs/ARCHITECTURE.md", "", "",
-                            "a oneDNN reorder at a stitching boundary costs 0.1-0.2 ms on an AVX2 CPU; taken as 0.15 ms");
-  for (const auto& pr : procs)
-    for (const char* a : {"fp32", "fp16", "int8"})
-      for (const char* b : {"fp32", "fp16", "int8"})
-        if (std::string(a) != b) p.boundary_costs.push_back({"precision", a, b, pr.name, 0.15, 0.0, reorder});
-  Provenance handoff = prov("estimated", "assumption", "", "",
+  add_models_and_boundaries(p, targets, procs, roofs,
                             "shared memory: a hand-off is a cache flush plus a driver call; 0.2 ms CPU<->GPU, 0.3 ms to or from "
                             "the NPU, plus 0.05 ms per MB of activations");
-  for (const auto& a : procs)
-    for (const auto& b : procs)
-      if (a.name != b.name)
-        p.boundary_costs.push_back({"handoff", a.name, b.name, "", (a.name == "npu" || b.name == "npu") ? 0.3 : 0.2, 0.05, handoff});
   return p;
 }
 

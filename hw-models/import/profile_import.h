@@ -82,5 +82,8 @@ std::vector<Layer> build_encoder(const EncoderSpec& spec, const Provenance& prov
 Profile import_sm8550(const std::string& data_dir, Report& report);
 Profile import_rk3588(const std::string& data_dir, Report& report);
 Profile import_edgecaffe(const std::string& data_dir, Report& report);
+// Intel Core Ultra 7 165H CPU, iGPU and NPU from the OpenVINO 2024.3 benchmark table
+// (profile_import_openvino.cpp).
+Profile import_core_ultra(const std::string& data_dir, Report& report);
 
 }  // namespace hw::import

@@ -313,4 +313,77 @@ std::vector<EdgeCaffeSample> read_edgecaffe_csv(const std::string& file) {
   return out;
 }
 
+namespace {
+
+// Splits one CSV line; a field in double quotes may hold commas ("Generation time, sec.").
+std::vector<std::string> split_csv(const std::string& line, const std::string& file, int ln) {
+  std::vector<std::string> out{""};
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    else if (c == ',' && !quoted) out.emplace_back();
+    else out.back() += c;
+  }
+  if (quoted) fail_line(file, ln, "unterminated quoted field");
+  return out;
+}
+
+}  // namespace
+
+std::vector<OpenVinoRow> read_openvino_csv(const std::string& file) {
+  auto lines = read_lines(file);
+  if (lines.empty()) throw sim::ConfigError(file, "", "empty file");
+  auto header = split_csv(lines[0], file, 1);
+  std::map<std::string, std::size_t> col;
+  for (std::size_t i = 0; i < header.size(); ++i) col[trim(header[i])] = i;
+  for (const char* need : {"Network model", "Release", "IE-Type", "Platform name", "Throughput-INT8", "Throughput-FP16",
+                           "Throughput-FP32", "Latency_int8", "UOM_T", "UOM_L"})
+    if (!col.count(need)) fail_line(file, 1, fmt::format("header lacks the column '{}'", need));
+  std::vector<OpenVinoRow> rows;
+  bool in_block = false;
+  std::string unit_t, unit_l;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    int ln = static_cast<int>(i) + 1;
+    if (trim(lines[i]).empty()) continue;
+    auto f = split_csv(lines[i], file, ln);
+    if (f.size() != header.size())
+      fail_line(file, ln, fmt::format("{} columns, the header has {}", f.size(), header.size()));
+    std::string first = trim(f[0]);
+    if (first == "begin_rec") {
+      in_block = true;
+      unit_t = trim(f[col.at("UOM_T")]);
+      unit_l = trim(f[col.at("UOM_L")]);
+      continue;
+    }
+    if (first == "end_rec") {
+      in_block = false;
+      continue;
+    }
+    if (!in_block) fail_line(file, ln, "data row outside a begin_rec/end_rec block");
+    if (first.empty()) fail_line(file, ln, "empty 'Network model'");
+    auto number = [&](const char* name) {
+      std::string v = trim(f[col.at(name)]);
+      if (v.empty()) return -1.0;
+      double d = to_double(v, file, ln);
+      if (!(d >= 0)) fail_line(file, ln, fmt::format("negative '{}': {}", name, v));
+      return d;
+    };
+    OpenVinoRow r;
+    r.model = first;
+    r.release = trim(f[col.at("Release")]);
+    r.ie_type = trim(f[col.at("IE-Type")]);
+    r.platform = trim(f[col.at("Platform name")]);
+    r.fps_int8 = number("Throughput-INT8");
+    r.fps_fp16 = number("Throughput-FP16");
+    r.fps_fp32 = number("Throughput-FP32");
+    r.latency_int8 = number("Latency_int8");
+    r.throughput_unit = unit_t;
+    r.latency_unit = unit_l;
+    r.line = ln;
+    rows.push_back(r);
+  }
+  if (in_block) throw sim::ConfigError(file, "", "the last block has no end_rec row");
+  return rows;
+}
+
 }  // namespace hw::sources

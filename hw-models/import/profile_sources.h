@@ -70,4 +70,19 @@ struct EdgeCaffeSample {
 };
 std::vector<EdgeCaffeSample> read_edgecaffe_csv(const std::string& file);
 
+// One row of Intel's OpenVINO benchmark table (OV-benchmark-data-*.csv): a whole model on one
+// platform in one release. Empty cells are < 0. Units come from the block's `begin_rec` row
+// (FPS and msec. for the CNN blocks, tokens/sec and msec/token for the LLM blocks).
+struct OpenVinoRow {
+  std::string model, release, ie_type, platform;
+  double fps_int8 = -1, fps_fp16 = -1, fps_fp32 = -1;
+  double latency_int8 = -1;              // one request at a time
+  std::string throughput_unit, latency_unit;
+  int line = 0;
+};
+// Every data row of the table. A row with the wrong number of columns, a non-numeric value in a
+// numeric column, or a data row outside a begin_rec/end_rec block is a ConfigError naming the
+// file and line.
+std::vector<OpenVinoRow> read_openvino_csv(const std::string& file);
+
 }  // namespace hw::sources

@@ -30,6 +30,7 @@ class Dysta final : public RequestOrderScheduler {
  public:
   explicit Dysta(double beta) : RequestOrderScheduler(true), beta_(beta) {}
   void observe(const SystemView& view, const JobObservation& job) override { progress_.observe(view, job); }
+  bool wants_observations() const override { return true; }
 
  protected:
   void rank(const SystemView& view, const std::vector<std::size_t>& candidates, std::vector<double>& key) override {

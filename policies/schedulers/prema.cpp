@@ -27,6 +27,7 @@ class Prema final : public RequestOrderScheduler {
  public:
   explicit Prema(std::map<std::string, double> priorities) : RequestOrderScheduler(true), priorities_(std::move(priorities)) {}
   void observe(const SystemView& view, const JobObservation& job) override { progress_.observe(view, job); }
+  bool wants_observations() const override { return true; }
 
  protected:
   void rank(const SystemView& view, const std::vector<std::size_t>& candidates, std::vector<double>& key) override {

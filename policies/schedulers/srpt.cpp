@@ -8,23 +8,9 @@
 namespace policies {
 namespace {
 
-class Srpt final : public RequestOrderScheduler {
- public:
-  using RequestOrderScheduler::RequestOrderScheduler;
-
- protected:
-  void rank(const SystemView& view, const std::vector<std::size_t>& candidates, std::vector<double>& key) override {
-    for (std::size_t k = 0; k < candidates.size(); ++k) {
-      const ReadyJob& j = view.ready_jobs()[candidates[k]];
-      key[k] = view.best_remaining(j.model, j.variant, j.subgraph).to_ms();
-    }
-  }
-  const char* key_name() const override { return "predicted_remaining_ms"; }
-};
-
 const sim::Registration<Scheduler> kRegistration{
     "srpt", "request-level shortest remaining processing time", request_order_params(),
-    [](const sim::Params& p) { return std::make_unique<Srpt>(p.get_bool("preemptive")); }};
+    [](const sim::Params& p) { return std::make_unique<PredictedWorkOrder>(p.get_bool("preemptive"), false); }};
 
 }  // namespace
 }  // namespace policies

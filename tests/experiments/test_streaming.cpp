@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "experiments/experiment.h"
 #include "experiments/report.h"
@@ -37,6 +38,48 @@ std::string temp(const std::string& name) {
 experiments::Experiment load(std::vector<std::string> sets) {
   sets.push_back("duration=\"10s\"");
   return experiments::load_experiment(kDefault, sets);
+}
+
+// A categorical HDF5 column decoded: categories/<column>[codes[i]] per row.
+std::vector<std::string> read_categorical(H5::H5File& f, const std::string& table, const std::string& column) {
+  H5::Group g = f.openGroup(table);
+  H5::DataSet codes_ds = g.openDataSet(column);
+  H5::Attribute enc = codes_ds.openAttribute("encoding");
+  std::string encoding;
+  enc.read(enc.getStrType(), encoding);
+  EXPECT_EQ(encoding, "categorical") << table << "/" << column;
+  hsize_t n = 0;
+  codes_ds.getSpace().getSimpleExtentDims(&n);
+  std::vector<std::int32_t> codes(n);
+  if (n > 0) codes_ds.read(codes.data(), H5::PredType::NATIVE_INT32);
+  H5::DataSet cats_ds = g.openGroup("categories").openDataSet(column);
+  hsize_t k = 0;
+  cats_ds.getSpace().getSimpleExtentDims(&k);
+  std::vector<char*> cats(k);
+  H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+  if (k > 0) cats_ds.read(cats.data(), str);
+  std::vector<std::string> out;
+  for (auto c : codes) {
+    EXPECT_TRUE(c >= 0 && static_cast<hsize_t>(c) < k);
+    out.emplace_back(cats[static_cast<std::size_t>(c)]);
+  }
+  H5::DataSet::vlenReclaim(cats.data(), str, cats_ds.getSpace());
+  return out;
+}
+
+// Column `index` of a CSV file without quoted fields, header skipped.
+std::vector<std::string> csv_column(const std::string& file, std::size_t index) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> out;
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string cell;
+    for (std::size_t i = 0; i <= index; ++i) std::getline(ss, cell, ',');
+    out.push_back(cell);
+  }
+  return out;
 }
 
 TEST(Streaming, ChunkedTablesEqualTheWholeRunsTables) {
@@ -70,6 +113,16 @@ TEST(Streaming, ChunkedTablesEqualTheWholeRunsTables) {
   std::vector<std::int64_t> v(n);
   ids.read(v.data(), H5::PredType::NATIVE_INT64);
   for (std::size_t i = 0; i < v.size(); ++i) ASSERT_EQ(v[i], static_cast<std::int64_t>(i));
+  // Categorical columns (codes + categories) decode to the strings the CSV holds.
+  for (auto [table, column, index] : {std::tuple{"requests", "task", 1}, {"requests", "variant", 9},
+                                      {"requests", "processors", 10}, {"requests", "drop_reason", 11},
+                                      {"processor_intervals", "processor", 0}, {"processor_intervals", "phase", 4},
+                                      {"decisions", "kind", 1}, {"decisions", "processor", 4}}) {
+    auto decoded = read_categorical(h5, table, column);
+    auto expected = csv_column(streamed + "/" + table + ".csv", static_cast<std::size_t>(index));
+    EXPECT_GT(decoded.size(), 97u) << table << "/" << column;
+    EXPECT_EQ(decoded, expected) << table << "/" << column;
+  }
 }
 
 TEST(Streaming, NoSinksNoTablesNoTraceNoTrace) {

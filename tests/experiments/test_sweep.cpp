@@ -11,6 +11,9 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "experiments/capacity.h"
 #include "experiments/sweep.h"
 
 namespace fs = std::filesystem;
@@ -138,4 +141,48 @@ TEST(Sweep, BadAxisValueFailsFastWithPath) {
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_NE(slurp(dir + "/err.txt").find("no_such_policy"), std::string::npos) << slurp(dir + "/err.txt");
   EXPECT_FALSE(fs::exists(dir + "/bad/results.csv"));
+}
+
+// A capacity sweep: one bisection per cell, in parallel; each cell equals the same search run
+// alone (find_capacity), and the table is the same at any thread count.
+TEST(Sweep, CapacityCellsEqualSingleSearches) {
+  auto dir = write_sweep("sweep_capacity", 1, "4s");
+  sim::Json s = sim::read_json_file(dir + "/sweep.json");
+  s.erase("metrics");
+  s["axes"] = {{{"key", "variant_selector.name"}, {"values", {"av", "sv_lo", "fastest_accurate"}}}};
+  s["capacity"] = {{"target", 0.05}, {"low", 0.1}, {"high", 10}, {"tolerance", 0.05}};
+  std::ofstream(dir + "/sweep.json") << s.dump(1);
+  ASSERT_EQ(run(bin() + " sweep " + dir + "/sweep.json --out " + dir + "/t1 --threads 1 -q"), 0);
+  ASSERT_EQ(run(bin() + " sweep " + dir + "/sweep.json --out " + dir + "/t2 --threads 2 -q"), 0);
+  EXPECT_EQ(slurp(dir + "/t1/results.csv"), slurp(dir + "/t2/results.csv"));
+  auto spec = experiments::read_sweep(dir + "/sweep.json");
+  sim::Json base = sim::read_json_file(spec.base_config);
+  std::string csv = slurp(dir + "/t2/results.csv");
+  for (std::size_t i = 0; i < spec.run_count(); ++i) {
+    auto r = experiments::find_capacity(experiments::config_for_run(spec, base, i), spec.base_config, dir, 0.05, 0.1,
+                                        10, 0.05);
+    // The row "i,policy,capacity_rps,..." holds this search's capacity, printed the same way.
+    std::string row = fmt::format("\n{},{},{},", i, spec.axes[0].labels[i], r.capacity_rps);
+    EXPECT_NE(csv.find(row), std::string::npos) << row << " not in\n" << csv;
+  }
+}
+
+TEST(Sweep, CapacityNeedsRatesAndKnownMetrics) {
+  auto dir = write_sweep("sweep_capacity_bad", 1);
+  sim::Json s = sim::read_json_file(dir + "/sweep.json");
+  s["capacity"] = sim::Json::object();  // the file's metrics are summary paths, not capacity metrics
+  std::ofstream(dir + "/sweep.json") << s.dump(1);
+  int status = std::system((bin() + " sweep " + dir + "/sweep.json --out " + dir + "/bad -q 2>" + dir + "/err.txt").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(slurp(dir + "/err.txt").find("$.metrics[0]"), std::string::npos) << slurp(dir + "/err.txt");
+  s.erase("metrics");
+  sim::Json base = sim::read_json_file(dir + "/base.json");
+  base["tasks"][1]["arrival"] = {{"name", "normal"}, {"mean_ms", 100}, {"stddev_ms", 10}};  // no rate to scale
+  std::ofstream(dir + "/base.json") << base.dump(1);
+  std::ofstream(dir + "/sweep.json") << s.dump(1);
+  status = std::system((bin() + " sweep " + dir + "/sweep.json --out " + dir + "/bad -q 2>" + dir + "/err.txt").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(slurp(dir + "/err.txt").find("$.tasks[1].arrival has no numeric rate_rps"), std::string::npos)
+      << slurp(dir + "/err.txt");
+  EXPECT_FALSE(fs::exists(dir + "/bad"));
 }

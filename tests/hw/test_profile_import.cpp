@@ -233,7 +233,8 @@ TEST_P(ShippedProfile, ConverterReproducesTheCommittedFile) {
 
 INSTANTIATE_TEST_SUITE_P(All, ShippedProfile,
                          ::testing::Values(Shipped{"sm8550", import::import_sm8550}, Shipped{"rk3588", import::import_rk3588},
-                                           Shipped{"edgecaffe", import::import_edgecaffe}),
+                                           Shipped{"edgecaffe", import::import_edgecaffe},
+                                           Shipped{"core_ultra", import::import_core_ultra}),
                          [](const auto& info) { return info.param.name; });
 
 TEST(ShippedProfiles, Sm8550ZooAndFilter) {

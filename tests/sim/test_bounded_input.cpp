@@ -142,6 +142,36 @@ TEST(Csv, TraceFilterOrderAndRange) {
   EXPECT_NE(text.message().find("not a non-negative number"), std::string::npos) << text.what();
 }
 
+// Streaming: records arrive one by one across 64 KiB blocks, a byte-order mark is skipped,
+// stopping early reads no further, and the sink's own error comes out as it is.
+TEST(Csv, StreamsRecordsAcrossBlocksAndStopsEarly) {
+  std::string path = ::testing::TempDir() + "/stream-" + std::to_string(::getpid()) + ".csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "\xEF\xBB\xBFn,text\n";
+    for (int i = 1; i <= 20000; ++i) out << i << ",\"a, " << i << "\"\n";  // ~270 KB: several blocks
+    out << "\"unterminated\n";
+  }
+  std::size_t seen = 0;
+  sim::for_each_csv_record(path, [&](const sim::CsvRecord& r) {
+    if (r.number == 1) EXPECT_EQ(r.fields[0], "n");  // no byte-order mark in the first name
+    ++seen;
+    return r.number < 15000;
+  });
+  EXPECT_EQ(seen, 15000u);  // the malformed end was never reached
+  auto e = config_error([&] { sim::for_each_csv_record(path, [](const sim::CsvRecord&) { return true; }); });
+  EXPECT_EQ(e.file(), path);
+  EXPECT_NE(e.message().find("malformed CSV"), std::string::npos) << e.what();
+  auto mine = config_error([&] {
+    sim::for_each_csv_record(path, [&](const sim::CsvRecord& r) -> bool {
+      if (r.number == 7) throw sim::ConfigError(path, "row 7", "mine");
+      return true;
+    });
+  });
+  EXPECT_EQ(mine.path(), "row 7");
+  std::filesystem::remove(path);
+}
+
 TEST(Isolated, ResultErrorCrashAndHang) {
   EXPECT_EQ(sim::run_isolated("x", [] { return sim::Json{{"a", 1}}; }), (sim::Json{{"a", 1}}));
   auto err = config_error([] { sim::run_isolated("x", []() -> sim::Json { throw sim::ConfigError("f.h5", "/g", "bad"); }); });
