@@ -32,6 +32,16 @@ CapacityProbe probe(const sim::Json& config, const std::string& file, const std:
   return {scale, total, s["overall"]["slo_violation_rate"].get<double>(), s["overall"]["throughput_rps"].get<double>()};
 }
 
+// A load is sustained when at most `target` of its requests violate an SLO and the requests
+// complete at (1 - target) of the offered rate or more. The second condition matters when a
+// policy gives up a rare task: its queue then grows for the whole run and drains long after,
+// while the violation rate, counted over all requests, stays under the target (measured: a
+// planner leaving speech, 3 % of requests, on an overloaded CPU at 620 offered requests/s
+// completed 91/s with 3.1 % violations).
+bool meets(const CapacityProbe& p, double target) {
+  return p.violation_rate <= target && p.throughput_rps >= (1.0 - target) * p.total_rate_rps;
+}
+
 }  // namespace
 
 CapacityResult find_capacity(const sim::Json& config, const std::string& file, const std::string& base_dir,
@@ -40,10 +50,10 @@ CapacityResult find_capacity(const sim::Json& config, const std::string& file, c
   r.target_violation_rate = target;
   CapacityProbe lo = probe(config, file, base_dir, low);
   r.probes.push_back(lo);
-  if (lo.violation_rate > target) return r;  // even the lowest load misses the target
+  if (!meets(lo, target)) return r;  // even the lowest load misses the target
   CapacityProbe hi = probe(config, file, base_dir, high);
   r.probes.push_back(hi);
-  if (hi.violation_rate <= target) {
+  if (meets(hi, target)) {
     r.scale = high;  // the bracket's top still meets it: capacity is at least this
     r.capacity_rps = hi.total_rate_rps;
     return r;
@@ -52,7 +62,7 @@ CapacityResult find_capacity(const sim::Json& config, const std::string& file, c
     double mid = std::sqrt(lo.scale * hi.scale);  // geometric: rates span orders of magnitude
     CapacityProbe m = probe(config, file, base_dir, mid);
     r.probes.push_back(m);
-    (m.violation_rate <= target ? lo : hi) = m;
+    (meets(m, target) ? lo : hi) = m;
   }
   r.scale = lo.scale;
   r.capacity_rps = lo.total_rate_rps;

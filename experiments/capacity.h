@@ -1,5 +1,5 @@
 // Throughput as capacity: the largest request rate at which the SLO violation rate stays at or
-// under a target, found by bisection on a common scale factor of every task's arrival rate
+// under a target and requests complete at no less than (1 - target) of the offered rate, found by bisection on a common scale factor of every task's arrival rate
 // (the mix of tasks stays fixed). Assumes the violation rate grows with load, which holds for
 // every policy here once queues form; the search reports each probe so a user can see it.
 #pragma once

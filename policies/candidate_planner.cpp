@@ -6,7 +6,7 @@
 
 namespace policies {
 
-std::vector<sim::ParamSpec> planner_params() {
+std::vector<sim::ParamSpec> planner_params(int default_min_processors) {
   return {sim::param_bool("partitioned", true, "spread each model's subgraphs over processors (-P) or not (-NP)"),
           sim::param_string("order", "", "fixed placement order such as \"npu>gpu>cpu\" (empty: optimised)"),
           sim::param_string("placement", "contiguous",
@@ -14,7 +14,9 @@ std::vector<sim::ParamSpec> planner_params() {
                             {"one_per_processor", "contiguous", "any"}),
           sim::param_string("estimator", "analytic", "accuracy estimator for unmeasured stitched variants"),
           sim::param_double("precision_change_ms", 0.15, "ms",
-                            "conversion cost between subgraphs of different precision when the profile has none", 0.0)};
+                            "conversion cost between subgraphs of different precision when the profile has none", 0.0),
+          sim::param_int("min_processors", default_min_processors, "",
+                         "partitioned: distinct processors each request must use at least (capped by subgraphs)", 1)};
 }
 
 CandidateOptions planner_options(const sim::Params& p, bool stitched) {
@@ -25,6 +27,7 @@ CandidateOptions planner_options(const sim::Params& p, bool stitched) {
   o.placement = p.get_string("placement");
   o.estimator = p.get_string("estimator");
   o.precision_change_ms = p.get_double("precision_change_ms");
+  o.min_processors = static_cast<int>(p.get_int("min_processors"));
   return o;
 }
 

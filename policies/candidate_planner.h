@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "policies/joint_choice.h"
 #include "policies/planning.h"
 #include "policies/variant_selector.h"
 
@@ -36,16 +37,22 @@ class CandidatePlanner : public VariantSelector {
   std::uint64_t replans_ = 0;
 };
 
-// The joint, load-aware choice (choose_joint) over the candidate set: SparseLoom over stitched
-// variants, AV over the zoo's own variants.
+// The joint, load-aware choice (joint_choice.h) over the candidate set: AV over the zoo's own
+// variants (choose_joint); SparseLoom over stitched variants, guarded by AV's choice over the
+// same placements (choose_joint_guarded with `stitch_margin`; a negative margin turns the guard
+// off and runs the plain descent over every candidate).
 class JointPlanner final : public CandidatePlanner {
  public:
-  using CandidatePlanner::CandidatePlanner;
+  explicit JointPlanner(CandidateOptions o, double stitch_margin = -1.0)
+      : CandidatePlanner(std::move(o)), stitch_margin_(stitch_margin) {}
 
  protected:
   std::vector<int> decide(const SystemView& view, const std::vector<TaskDemand>& demands) override {
-    return choose_joint(view, demands);
+    return stitch_margin_ < 0 ? choose_joint(view, demands) : choose_joint_guarded(view, demands, stitch_margin_);
   }
+
+ private:
+  double stitch_margin_;
 };
 
 // SV-AO and SV-LO: each task always runs one zoo variant, whatever the SLO: the most accurate
@@ -62,8 +69,9 @@ class SingleVariantPlanner final : public CandidatePlanner {
   bool accuracy_optimal_;
 };
 
-// Parameters every candidate planner declares.
-std::vector<sim::ParamSpec> planner_params();
+// Parameters every candidate planner declares; `min_processors` defaults to
+// `default_min_processors` (2 for the -P baselines, 1 for SparseLoom).
+std::vector<sim::ParamSpec> planner_params(int default_min_processors = 2);
 CandidateOptions planner_options(const sim::Params& p, bool stitched);
 
 }  // namespace policies

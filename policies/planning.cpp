@@ -15,7 +15,8 @@ namespace policies {
 namespace ex = stitching;
 
 std::string CandidateOptions::key() const {
-  return fmt::format("{}|{}|{}|{}|{}|{}", stitched, partitioned, order, placement, estimator, precision_change_ms);
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}", stitched, partitioned, order, placement, estimator, precision_change_ms,
+                     min_processors);
 }
 
 namespace {
@@ -68,6 +69,17 @@ std::vector<std::vector<int>> placements(const ex::StitchSpace& space, const Can
     }
   };
   rec(rec, 0, ex::PlacementAutomaton::kStart);
+  // Partitioned baselines (-P) must split a request over at least `min_processors` processors
+  // (capped by the subgraph and processor counts).
+  const int need = std::min({o.min_processors, S, P});
+  if (need > 1) {
+    std::erase_if(out, [need, P](const std::vector<int>& placement) {
+      std::vector<bool> used(static_cast<std::size_t>(P), false);
+      int n = 0;
+      for (int p : placement) n += !used[static_cast<std::size_t>(p)], used[static_cast<std::size_t>(p)] = true;
+      return n < need;
+    });
+  }
   return out;
 }
 
@@ -147,9 +159,24 @@ std::vector<Candidate> build_candidates(const SystemView& view, int task, const 
     }
     // Pareto filter per placement: a dominated plan on the same processors is never better,
     // whatever the load, since it loads the same processors at least as much.
+    // Zoo plans Pareto-optimal among the zoo plans stay even when a stitched plan dominates them,
+    // so SparseLoom's set holds AV's on every placement (its guarded choice starts from AV's).
     objectives.clear();
     for (const auto& c : here) objectives.push_back({c.plan.accuracy, c.latency_ns, c.memory_bytes});
-    for (std::size_t i : ex::pareto_indices(objectives)) all.push_back(here[i]);
+    std::vector<bool> keep(here.size(), false);
+    for (std::size_t i : ex::pareto_indices(objectives)) keep[i] = true;
+    if (o.stitched) {
+      std::vector<std::size_t> zoo;
+      objectives.clear();
+      for (std::size_t i = 0; i < here.size(); ++i) {
+        if (!here[i].zoo) continue;
+        zoo.push_back(i);
+        objectives.push_back({here[i].plan.accuracy, here[i].latency_ns, here[i].memory_bytes});
+      }
+      for (std::size_t i : ex::pareto_indices(objectives)) keep[zoo[i]] = true;
+    }
+    for (std::size_t i = 0; i < here.size(); ++i)
+      if (keep[i]) all.push_back(here[i]);
   }
   if (all.empty()) {
     throw sim::ConfigError(view.profile().file, "$.models." + m.name,
@@ -178,97 +205,6 @@ const std::vector<Candidate>& task_candidates(const SystemView& view, int task, 
   std::lock_guard lock(mutex);
   auto [it, inserted] = cache.emplace(key, std::move(built));
   return *it->second;
-}
-
-double predicted_latency_ns(const SystemView& view, const Candidate& c, int subgraphs, const std::vector<double>& util) {
-  (void)view;
-  double t = static_cast<double>(c.boundary_ns);
-  for (int s = 0; s < subgraphs; ++s) {
-    double u = std::min(util[static_cast<std::size_t>(c.plan.processor[static_cast<std::size_t>(s)])], 0.95);
-    t += static_cast<double>(c.exec_ns[static_cast<std::size_t>(s)]) / (1.0 - u);
-  }
-  return t;
-}
-
-std::vector<int> choose_joint(const SystemView& view, const std::vector<TaskDemand>& demands, int rounds) {
-  const int T = static_cast<int>(demands.size());
-  const int P = view.processor_count();
-  std::vector<int> subgraphs(static_cast<std::size_t>(T));
-  for (int t = 0; t < T; ++t)
-    subgraphs[static_cast<std::size_t>(t)] = view.profile().models[static_cast<std::size_t>(view.task_model(t))].subgraph_count;
-  std::vector<int> choice(static_cast<std::size_t>(T), -1);
-
-  auto load = [&](int t, int ci, std::vector<double>& util, double sign) {
-    const auto& d = demands[static_cast<std::size_t>(t)];
-    const Candidate& c = (*d.candidates)[static_cast<std::size_t>(ci)];
-    for (int s = 0; s < subgraphs[static_cast<std::size_t>(t)]; ++s) {
-      int p = c.plan.processor[static_cast<std::size_t>(s)];
-      util[static_cast<std::size_t>(p)] += sign * d.rate_rps * static_cast<double>(c.exec_ns[static_cast<std::size_t>(s)]) * 1e-9 /
-                                           view.platform().processors[static_cast<std::size_t>(p)].slots;
-    }
-  };
-  // Start: each active task's fastest candidate meeting its accuracy (else the most accurate).
-  for (int t = 0; t < T; ++t) {
-    const auto& d = demands[static_cast<std::size_t>(t)];
-    if (!d.active) continue;
-    const double min_acc = d.slo.min_accuracy;
-    int best = best_candidate(*d.candidates, [min_acc](const Candidate& c, const Candidate& b) {
-      bool c_ok = c.plan.accuracy >= min_acc, b_ok = b.plan.accuracy >= min_acc;
-      if (c_ok != b_ok) return c_ok;
-      return c_ok ? c.latency_ns < b.latency_ns : c.plan.accuracy > b.plan.accuracy;
-    });
-    choice[static_cast<std::size_t>(t)] = best;
-  }
-  std::vector<double> util(static_cast<std::size_t>(P), 0.0);
-  for (int t = 0; t < T; ++t)
-    if (choice[static_cast<std::size_t>(t)] >= 0) load(t, choice[static_cast<std::size_t>(t)], util, 1.0);
-
-  struct Score {
-    int violations;
-    double bottleneck, latency;
-    bool operator<(const Score& o) const {
-      if (violations != o.violations) return violations < o.violations;
-      if (bottleneck != o.bottleneck) return bottleneck < o.bottleneck - 1e-12;
-      return latency < o.latency;
-    }
-  };
-  auto score = [&](const std::vector<double>& u) {
-    Score sc{0, 0.0, 0.0};
-    for (double x : u) sc.bottleneck = std::max(sc.bottleneck, x);
-    for (int t = 0; t < T; ++t) {
-      int ci = choice[static_cast<std::size_t>(t)];
-      if (ci < 0) continue;
-      const auto& d = demands[static_cast<std::size_t>(t)];
-      const Candidate& c = (*d.candidates)[static_cast<std::size_t>(ci)];
-      double lat = predicted_latency_ns(view, c, subgraphs[static_cast<std::size_t>(t)], u);
-      sc.violations += (c.plan.accuracy < d.slo.min_accuracy) + (lat > d.slo.latency_ms * 1e6);
-      sc.latency += lat;
-    }
-    return sc;
-  };
-  for (int r = 0; r < rounds; ++r) {
-    bool changed = false;
-    for (int t = 0; t < T; ++t) {
-      int cur = choice[static_cast<std::size_t>(t)];
-      if (cur < 0) continue;
-      Score best_score = score(util);
-      int best = cur;
-      load(t, cur, util, -1.0);
-      for (int i = 0; i < static_cast<int>(demands[static_cast<std::size_t>(t)].candidates->size()); ++i) {
-        if (i == cur) continue;
-        choice[static_cast<std::size_t>(t)] = i;
-        load(t, i, util, 1.0);
-        Score s = score(util);
-        load(t, i, util, -1.0);
-        if (s < best_score) best_score = s, best = i;
-      }
-      choice[static_cast<std::size_t>(t)] = best;
-      load(t, best, util, 1.0);
-      changed = changed || best != cur;
-    }
-    if (!changed) break;
-  }
-  return choice;
 }
 
 }  // namespace policies

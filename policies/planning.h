@@ -2,12 +2,7 @@
 // (zoo or stitched variants on placements) with their costs, and the joint, load-aware choice of
 // one candidate per task.
 //
-// Load model (what "given the other tasks' load on each processor" means here): task t sends
-// rate_t requests/s; candidate c keeps processor p busy busy_p(c) seconds per request, so
-// utilisation u_p = sum_t rate_t * busy_p(c_t) / slots_p. A subgraph on p is predicted to take
-// exec / (1 - min(u_p, 0.95)) (an M/M/1-style inflation), plus its boundary costs. Throughput is
-// maximised by minimising the bottleneck utilisation max_p u_p (the largest common scale-up of
-// all rates the platform sustains is 1 / max_p u_p).
+// The joint choice under load and its waiting-time model are in joint_choice.h and queueing.h.
 #pragma once
 
 #include <array>
@@ -37,6 +32,10 @@ struct CandidateOptions {
   // a different processor), "contiguous" (each processor takes one run of subgraphs at most, so
   // a processor may be skipped) or "any".
   std::string placement = "contiguous";
+  // Partitioned placements must use at least this many distinct processors (capped by the
+  // subgraph and processor counts): 2 for the -P baselines, so that "partitioned" never
+  // degenerates into one processor; 1 for SparseLoom, whose placements include both kinds.
+  int min_processors = 1;
   std::string estimator = "analytic";  // accuracy of unmeasured stitched variants
   double precision_change_ms = 0.15;   // when the profile has no boundary cost for a pair
   std::string key() const;
@@ -66,14 +65,5 @@ int best_candidate(const std::vector<Candidate>& candidates, Better better) {
   }
   return best;
 }
-
-// Index of the chosen candidate per task (-1 for inactive tasks). Minimises, in order: the number
-// of violated SLOs (accuracy and predicted latency under load, counted separately), the
-// bottleneck utilisation, and the total predicted latency. Coordinate descent from each task's
-// fastest accurate candidate; deterministic.
-std::vector<int> choose_joint(const SystemView& view, const std::vector<TaskDemand>& demands, int rounds = 4);
-
-// Predicted latency (ns) of a candidate when the processors' utilisations are `util`.
-double predicted_latency_ns(const SystemView& view, const Candidate& c, int subgraphs, const std::vector<double>& util);
 
 }  // namespace policies

@@ -50,3 +50,30 @@ TEST(Golden, DefaultExperimentSummary) {
   sim::Json want = sim::read_json_file(src + "/tests/golden/default_summary.json");
   compare(want, got, "$");
 }
+
+// Why the golden numbers are right, not only unchanged: the default experiment runs the SparseLoom
+// planner, whose every plan must meet the accuracy SLO in force (the default's SLOs are feasible
+// for it), which stitches at least part of the time, and which must violate no more often than
+// AV, its own baseline without stitching, in either mode (-P split over >= 2 processors, -NP on
+// one): its candidates include AV's and its guarded choice starts from AV's.
+TEST(Golden, DefaultPlannerMeetsAccuracyAndDoesNotLoseToAv) {
+  std::string src = STITCHSIM_SOURCE_DIR;
+  sim::Json config = sim::read_json_file(src + "/experiments/configs/default.json");
+  ASSERT_EQ(config["variant_selector"]["name"], "sparseloom");
+  auto run = [&](const sim::Json& selector) {
+    sim::Json c = config;
+    c["variant_selector"] = selector;
+    c["outputs"] = {{"trace", false}, {"intervals", false}};
+    auto e = experiments::load_experiment_json(c, src + "/experiments/configs/default.json", src + "/experiments/configs");
+    experiments::Simulation sim(e);
+    return experiments::make_summary(e, sim.run());
+  };
+  sim::Json sl = run(config["variant_selector"]);
+  EXPECT_EQ(sl["overall"]["met_accuracy_rate"].get<double>(), 1.0);
+  EXPECT_GT(sl["plans"]["stitched_requests"].get<double>(), 0.0);
+  const double v = sl["overall"]["slo_violation_rate"].get<double>();
+  for (bool partitioned : {true, false}) {
+    sim::Json av = run({{"name", "av"}, {"partitioned", partitioned}});
+    EXPECT_LE(v, av["overall"]["slo_violation_rate"].get<double>()) << "AV partitioned=" << partitioned;
+  }
+}

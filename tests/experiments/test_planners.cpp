@@ -115,7 +115,8 @@ TEST(Planners, SingleVariantBaselines) {
   auto dir = temp_dir();
   auto ao = run(experiment(dir, "sv_ao"), dir);
   EXPECT_EQ(ao.plans[0].variant[0], 0);  // most accurate: fp32
-  EXPECT_EQ(ao.plans[0].processor[0], 0);  // fastest placement: all on the npu (20 ms)
+  // -P splits the request over both processors: fp32 npu 10 + cpu 20 ms either way round.
+  EXPECT_NE(ao.plans[0].processor[0], ao.plans[0].processor[1]);
   auto lo = run(experiment(dir, "sv_lo"), dir);
   EXPECT_EQ(lo.plans[0].variant[0], 1);  // fastest: int8
   sim::Json np = experiment(dir, "sv_ao");
@@ -123,6 +124,31 @@ TEST(Planners, SingleVariantBaselines) {
   np["variant_selector"]["order"] = "";
   auto r = run(np, dir);
   EXPECT_EQ(r.plans[0].processor[0], r.plans[0].processor[1]);
+  EXPECT_EQ(r.plans[0].processor[0], 0);  // -NP: all on its fastest processor, the npu (20 ms)
+}
+
+// -P baselines use at least two processors, -NP exactly one, for every planner and both
+// models of a three-subgraph scenario; SparseLoom (min_processors 1) may use either.
+TEST(Planners, PartitionedUsesTwoProcessorsNonPartitionedOne) {
+  auto dir = temp_dir();
+  for (const char* name : {"av", "sv_ao", "sv_lo"}) {
+    for (bool partitioned : {true, false}) {
+      sim::Json c = experiment(dir, name);
+      c["variant_selector"]["partitioned"] = partitioned;
+      auto r = run(c, dir);
+      ASSERT_FALSE(r.plans.empty());
+      for (const auto& p : r.plans) {
+        const bool split = p.processor[0] != p.processor[1];
+        EXPECT_EQ(split, partitioned) << name << " partitioned=" << partitioned;
+      }
+    }
+  }
+  sim::Json c = experiment(dir, "sparseloom");
+  auto r = run(c, dir);
+  EXPECT_EQ(r.plans[0].processor[0], r.plans[0].processor[1]);  // npu,npu is its best (see above)
+  c["variant_selector"]["min_processors"] = 2;
+  r = run(c, dir);
+  EXPECT_NE(r.plans[0].processor[0], r.plans[0].processor[1]);
 }
 
 TEST(Planners, FixedOrderIsHonoured) {
@@ -183,6 +209,9 @@ TEST(Capacity, KnownAnswerForOneDeterministicServer) {
   EXPECT_NEAR(r.capacity_rps, 62.5, 62.5 * 0.02);
   EXPECT_GE(r.probes.size(), 5u);
   for (const auto& p : r.probes) {
-    if (p.scale <= r.scale) EXPECT_LE(p.violation_rate, 0.05);
+    if (p.scale <= r.scale) {
+      EXPECT_LE(p.violation_rate, 0.05);
+      EXPECT_GE(p.throughput_rps, 0.95 * p.total_rate_rps);
+    }
   }
 }
