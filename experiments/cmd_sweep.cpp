@@ -46,7 +46,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
                      "  {\"key\": \"scheduler.name\", \"values\": [\"round_robin\", \"least_slack_time_first\"]},\n"
                      "  {\"name\": \"load\", \"values\": {\"low\": {\"tasks.0.arrival.rate_rps\": 5}, \"high\": {...}}},\n"
                      "  {\"key\": \"seed\", \"values\": [1, 2, 3]}],\n"
-                     " \"metrics\": [\"overall.slo_violation_rate\"]}   (metrics: optional, default all)")) {
+                     " \"metrics\": [\"overall.slo_violation_rate\"]}   (metrics: optional, default all)\n\n"
+                     "Capacity sweep: add \"capacity\": {\"target\": 0.05, \"low\": 0.05, \"high\": 20, \"tolerance\": 0.01}\n"
+                     "(each optional) and every cell is a capacity search (as `stitchsim capacity`) instead of one\n"
+                     "run, the searches running in parallel; metrics: capacity_rps, capacity_scale, probes,\n"
+                     "slo_violation_rate_at_capacity, throughput_rps_at_capacity.")) {
     return 0;
   }
   MpiWorld& world = MpiWorld::get();
