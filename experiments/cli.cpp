@@ -29,6 +29,23 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
   return true;
 }
 
+int run_config_out_command(const std::vector<std::string>& args, const std::string& what, const std::string& usage,
+                           const std::function<void(const std::string&, const std::string&, bool, bool)>& run) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
+                                                 (what + " config (JSON)").c_str())(
+      "out,o", po::value<std::string>()->required(), "output directory (must not exist yet)")(
+      "overwrite", po::bool_switch(),
+      ("let --out replace a previous " + what + " directory (never anything else)").c_str())(
+      "quiet,q", po::bool_switch(), "print nothing on success");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  po::variables_map vm;
+  if (!parse_options(args, desc, pos, vm, usage)) return 0;
+  run(vm["config"].as<std::string>(), vm["out"].as<std::string>(), vm["quiet"].as<bool>(), vm["overwrite"].as<bool>());
+  return 0;
+}
+
 namespace {
 void print_help(std::ostream& out) {
   out << "stitchsim " << STITCHSIM_VERSION

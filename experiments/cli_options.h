@@ -1,6 +1,7 @@
 // Shared helper for subcommands that parse options with Boost.Program_options.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,5 +13,12 @@ namespace experiments {
 bool parse_options(const std::vector<std::string>& args, const boost::program_options::options_description& desc,
                    const boost::program_options::positional_options_description& pos,
                    boost::program_options::variables_map& vm, const std::string& usage);
+
+// The whole of a command shaped `NAME CONFIG --out DIR [--overwrite] [--quiet]` (validate,
+// layerwise-live): parses, prints `usage` for --help, then calls run(config, out, quiet,
+// overwrite). `what` names the config and the directory kind in the option texts.
+int run_config_out_command(const std::vector<std::string>& args, const std::string& what, const std::string& usage,
+                           const std::function<void(const std::string& config, const std::string& out, bool quiet,
+                                                    bool overwrite)>& run);
 
 }  // namespace experiments

@@ -72,8 +72,14 @@ TEST(Golden, DefaultPlannerMeetsAccuracyAndDoesNotLoseToAv) {
   EXPECT_EQ(sl["overall"]["met_accuracy_rate"].get<double>(), 1.0);
   EXPECT_GT(sl["plans"]["stitched_requests"].get<double>(), 0.0);
   const double v = sl["overall"]["slo_violation_rate"].get<double>();
+  // Every accuracy SLO is met, so each violation is a latency miss: the golden file's violation
+  // count is exactly the requests past their deadline.
+  EXPECT_NEAR(sl["overall"]["slo_violations"].get<double>(),
+              sl["overall"]["requests"].get<double>() * (1.0 - sl["overall"]["met_latency_rate"].get<double>()), 1e-6);
   for (bool partitioned : {true, false}) {
     sim::Json av = run({{"name", "av"}, {"partitioned", partitioned}});
     EXPECT_LE(v, av["overall"]["slo_violation_rate"].get<double>()) << "AV partitioned=" << partitioned;
+    // Arrivals do not depend on the policy: the same requests are offered to every planner.
+    EXPECT_EQ(sl["overall"]["requests"], av["overall"]["requests"]) << "AV partitioned=" << partitioned;
   }
 }
